@@ -1,0 +1,1 @@
+//! Watchfloor assess (work in progress).

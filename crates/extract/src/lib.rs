@@ -1,0 +1,1 @@
+//! Watchfloor extract (work in progress).

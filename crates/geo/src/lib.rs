@@ -1,0 +1,1 @@
+//! Watchfloor geo (work in progress).

@@ -1,0 +1,1 @@
+//! Watchfloor publish (work in progress).

@@ -1,0 +1,1 @@
+//! Watchfloor store (work in progress).
