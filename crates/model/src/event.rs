@@ -125,12 +125,24 @@ impl EventType {
     pub fn domain(self) -> Domain {
         use EventType::*;
         match self {
-            Deployment | Basing | Exercise | CommandIntegration | AirDefenceIntegration
-            | NuclearPosture | ArmsTransfer | MilitaryAction => Domain::Military,
+            Deployment
+            | Basing
+            | Exercise
+            | CommandIntegration
+            | AirDefenceIntegration
+            | NuclearPosture
+            | ArmsTransfer
+            | MilitaryAction => Domain::Military,
             AgreementSigned | InstitutionCreated | LawHarmonisation | LeaderMeeting | Statement
             | IdentityPolicy | MembershipChange => Domain::Political,
-            TradeCustoms | TaxHarmonisation | EnergyIntegration | MonetaryIntegration
-            | CreditDependence | SanctionsEvasion | SanctionsImposed | Infrastructure
+            TradeCustoms
+            | TaxHarmonisation
+            | EnergyIntegration
+            | MonetaryIntegration
+            | CreditDependence
+            | SanctionsEvasion
+            | SanctionsImposed
+            | Infrastructure
             | IndustrialIntegration => Domain::Economic,
             Propaganda => Domain::Information,
             Legitimisation => Domain::International,

@@ -4,8 +4,8 @@
 //!
 //! This crate does no I/O; it only names things and (de)serialises them.
 
-mod event;
 mod document;
+mod event;
 
 pub use document::{Document, DocumentFormat};
 pub use event::{

@@ -1,1 +1,98 @@
-//! Watchfloor store (work in progress).
+//! Watchfloor's store: keeps ingested documents, their provenance and their
+//! extractions in an embedded SQLite database (WAL, one transaction per
+//! document, schema versioned by migrations), so that later stages never
+//! re-read raw files and a killed run loses nothing.
+
+mod documents;
+mod extractions;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use documents::{DocumentRow, InsertOutcome, NewDocument, Stats, StoredDocument};
+pub use extractions::{EventFilter, StoredEvent};
+
+/// Hamming distance at or below which two SimHash fingerprints mark a
+/// near-duplicate (a syndicated copy with small edits).
+pub const NEAR_DUPLICATE_DISTANCE: u32 = 6;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened or created.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        /// The database path.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer Watchfloor.
+    #[error("database schema version {found} is newer than this Watchfloor understands ({supported}); upgrade Watchfloor")]
+    TooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Highest version this build knows.
+        supported: i64,
+    },
+    /// A query failed.
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A stored JSON value could not be read back.
+    #[error("stored record is corrupt: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// A Watchfloor database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// Opens a private in-memory database (for tests and one-shot runs).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn, path };
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The file this store lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version now in force.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,115 @@
+//! Ordered schema migrations; `PRAGMA user_version` records how many ran.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// Each entry moves the schema one version up. Append only: never edit a
+/// migration that has shipped.
+const MIGRATIONS: &[&str] = &[
+    // 1: documents and where each was seen.
+    r#"
+    CREATE TABLE documents (
+        id            INTEGER PRIMARY KEY,
+        doc_hash      TEXT NOT NULL UNIQUE,
+        source        TEXT NOT NULL,
+        title         TEXT,
+        published     TEXT,
+        language      TEXT,
+        format        TEXT NOT NULL,
+        encoding      TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        chars         INTEGER NOT NULL,
+        bytes         INTEGER NOT NULL,
+        simhash       INTEGER NOT NULL,
+        band0         INTEGER NOT NULL,
+        band1         INTEGER NOT NULL,
+        band2         INTEGER NOT NULL,
+        band3         INTEGER NOT NULL,
+        duplicate_of  INTEGER REFERENCES documents(id),
+        distance      INTEGER,
+        ingested_at   TEXT NOT NULL
+    );
+    CREATE INDEX documents_band0 ON documents(band0);
+    CREATE INDEX documents_band1 ON documents(band1);
+    CREATE INDEX documents_band2 ON documents(band2);
+    CREATE INDEX documents_band3 ON documents(band3);
+    CREATE INDEX documents_published ON documents(published);
+    CREATE TABLE document_sources (
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        source      TEXT NOT NULL,
+        seen_at     TEXT NOT NULL,
+        UNIQUE(document_id, source)
+    );
+    "#,
+    // 2: extraction results: the contract record plus queryable events.
+    r#"
+    CREATE TABLE extractions (
+        document_id   INTEGER PRIMARY KEY REFERENCES documents(id),
+        extractor     TEXT NOT NULL,
+        extracted_at  TEXT NOT NULL,
+        record        TEXT NOT NULL
+    );
+    CREATE TABLE mentions (
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        entity_id   TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    CREATE INDEX mentions_document ON mentions(document_id);
+    CREATE TABLE events (
+        id              INTEGER PRIMARY KEY,
+        document_id     INTEGER NOT NULL REFERENCES documents(id),
+        seq             INTEGER NOT NULL,
+        type            TEXT NOT NULL,
+        domain          TEXT NOT NULL,
+        modality        TEXT NOT NULL,
+        date_start      TEXT,
+        date_end        TEXT,
+        date_precision  TEXT,
+        actors          TEXT NOT NULL,
+        entities        TEXT NOT NULL,
+        place           TEXT,
+        country         TEXT,
+        lat             REAL,
+        lon             REAL,
+        confidence      REAL NOT NULL,
+        evidence_start  INTEGER NOT NULL,
+        evidence_end    INTEGER NOT NULL,
+        evidence_text   TEXT NOT NULL,
+        UNIQUE(document_id, seq)
+    );
+    CREATE INDEX events_type ON events(type);
+    CREATE INDEX events_date ON events(date_start);
+    CREATE INDEX events_document ON events(document_id);
+    CREATE TABLE event_entities (
+        event_id  INTEGER NOT NULL REFERENCES events(id),
+        entity_id TEXT NOT NULL,
+        role      TEXT NOT NULL
+    );
+    CREATE INDEX event_entities_entity ON event_entities(entity_id);
+    CREATE INDEX event_entities_event ON event_entities(event_id);
+    "#,
+];
+
+/// The schema version this build writes.
+pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > LATEST {
+        return Err(StoreError::TooNew {
+            found,
+            supported: LATEST,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
