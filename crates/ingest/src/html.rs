@@ -130,7 +130,9 @@ fn main_root(doc: &Html) -> Option<(ElementRef<'_>, bool)> {
         .or(Some((doc.root_element(), false)))
 }
 
-/// Elements whose whole subtree is boilerplate.
+/// Elements whose whole subtree is boilerplate: by tag, by ARIA role, when
+/// hidden, or when a class or id word names site chrome (menu, sidebar,
+/// cookie, share…).
 fn is_boilerplate(el: &scraper::node::Element, in_article: bool) -> bool {
     let name = el.name();
     let by_tag = matches!(
@@ -168,6 +170,33 @@ fn is_boilerplate(el: &scraper::node::Element, in_article: bool) -> bool {
     {
         return true;
     }
+    let chrome_token = |v: &str| {
+        v.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+            .any(|t| {
+                matches!(
+                    t.to_ascii_lowercase().as_str(),
+                    "menu"
+                        | "nav"
+                        | "navbar"
+                        | "navigation"
+                        | "sidebar"
+                        | "breadcrumb"
+                        | "breadcrumbs"
+                        | "cookie"
+                        | "cookies"
+                        | "share"
+                        | "social"
+                        | "subscribe"
+                        | "newsletter"
+                        | "advert"
+                        | "advertisement"
+                        | "promo"
+                )
+            })
+    };
+    if el.attr("class").is_some_and(chrome_token) || el.attr("id").is_some_and(chrome_token) {
+        return true;
+    }
     el.attr("role").is_some_and(|r| {
         matches!(
             r.to_ascii_lowercase().as_str(),
@@ -198,11 +227,14 @@ fn element_text(root: ElementRef<'_>, in_article: bool) -> String {
     let mut sink = TextSink::default();
     let mut skip = 0usize;
     let mut pre = 0usize;
+    let root_id = root.id();
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Element(el) => {
-                    if skip > 0 || is_boilerplate(el, in_article) {
+                    // The chosen root itself is never boilerplate (a
+                    // `<body class="nav-open">` still holds the page).
+                    if skip > 0 || node.id() != root_id && is_boilerplate(el, in_article) {
                         skip += 1;
                         continue;
                     }
