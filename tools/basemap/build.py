@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from geomops import douglas_peucker, merge_polygons, part_containing, self_intersections, split_ring  # noqa: E402
+from geomops import crossing_segments, dp_keep, farthest_between, merge_polygons, part_containing, self_intersections, split_ring  # noqa: E402
 from topojson import Polygon, arc_ids, decode_arcs, dedupe, geometry_polygons, orient, point_in_polygon, signed_area  # noqa: E402
 
 REPO = HERE.parent.parent
@@ -80,6 +80,7 @@ NAME_OVERRIDES = {
 }
 
 AS_OF = "approx. mid-2025"
+STATS: dict = {}
 
 
 # ------------------------------------------------------------------ inputs
@@ -156,25 +157,74 @@ def in_box(p, box) -> bool:
     return box[0] <= p[0] <= box[2] and box[1] <= p[1] <= box[3]
 
 
-def prepare_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """Decode, simplify per arc (shared borders stay identical for both neighbours),
-    round, and drop consecutive duplicates."""
+def prepare_arcs(topology: dict, used: set[int]) -> list[list[tuple[float, float]]]:
+    """Decode, simplify per arc (a border shared by two countries stays identical for
+    both), round, and drop consecutive duplicates. Where a simplified segment crosses
+    another segment, original vertices are put back into that segment until it no
+    longer crosses or is an original segment again; so the build adds no
+    self-intersections (the few crossings already in the quantized source remain)."""
     detail: set[int] = set()
     for g in topology["objects"]["countries"]["geometries"]:
         if g.get("id") in DETAIL_IDS or g["properties"]["name"] in ("N. Cyprus", "Cyprus U.N. Buffer Zone"):
             detail |= arc_ids(g)
-    out = []
-    for n, arc in enumerate(decode_arcs(topology)):
+    raw = decode_arcs(topology)
+    keep: list[list[int]] = []
+    for n, arc in enumerate(raw):
         tol = TOL_CORE if n in detail or any(in_box(p, CORE_BBOX) for p in arc) else TOL_OUTER
-        simp = douglas_peucker(arc, tol)
-        out.append(dedupe([(round(x, DECIMALS), round(y, DECIMALS)) for x, y in simp]))
-    return out
+        keep.append(dp_keep(arc, tol))
+
+    def render(n: int) -> tuple[list[tuple[float, float]], list[int]]:
+        pts, idx = [], []
+        for k in keep[n]:
+            p = (round(raw[n][k][0], DECIMALS), round(raw[n][k][1], DECIMALS))
+            if not pts or p != pts[-1]:
+                pts.append(p)
+                idx.append(k)
+            else:
+                idx[-1] = k  # duplicate after rounding: the later index closes the span
+        return pts, idx
+
+    rendered = [render(n) for n in range(len(raw))]
+    added = 0
+    for _ in range(50):
+        bad = crossing_segments([r[0] for r in rendered], used)
+        touched = set()
+        for a, i in bad:
+            idx = rendered[a][1]
+            k1, k2 = idx[i], idx[i + 1]
+            if k2 - k1 > 1:
+                keep[a] = sorted(set(keep[a]) | {farthest_between(raw[a], k1, k2)})
+                touched.add(a)
+                added += 1
+        if not touched:
+            break
+        for a in touched:
+            rendered[a] = render(a)
+    STATS["vertices_restored"] = added
+    STATS["source_crossings"] = len(bad)
+    return [r[0] for r in rendered]
+
+
+def fix_antimeridian(ring: list) -> list:
+    """world-atlas stores some vertices on the antimeridian as -180 inside rings that lie
+    east of it (Russia's Chukotka coast, Wrangel Island), so the ring jumps 360 degrees
+    in longitude: harmless on d3's sphere, but in the plane (RFC 7946, SVG, planar
+    point-in-polygon) it adds a band round the whole world. Put such vertices on the
+    ring's own side (+180 or -180)."""
+    if not any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:])):
+        return ring
+    east = sum(1 for x, _ in ring if x > 0) >= sum(1 for x, _ in ring if x < 0)
+    fixed = [((180.0 if east else -180.0), y) if abs(x) == 180 else (x, y) for x, y in ring]
+    if any(abs(b[0] - a[0]) > 180 for a, b in zip(fixed, fixed[1:])):
+        raise SystemExit(f"ring crosses the antimeridian away from +-180: {ring[:3]}...")
+    return fixed
 
 
 def clean(polys: list[Polygon]) -> list[Polygon]:
     """Dedupe, drop degenerate rings and tiny islands outside CORE_BBOX, RFC 7946 winding."""
     out = []
     for poly in polys:
+        poly = [fix_antimeridian(r) for r in poly]
         ext = dedupe(poly[0])
         if len(ext) < 4 or signed_area(ext) == 0:
             continue  # exterior collapsed: drop the whole part
@@ -191,13 +241,15 @@ def clean(polys: list[Polygon]) -> list[Polygon]:
 def build(topology: dict) -> tuple[dict, dict, dict]:
     iso = load_iso_table()
     raw_arcs = decode_arcs(topology)
-    arcs = prepare_arcs(topology)
-    feats: dict[str, dict] = {}  # key -> {"props":..., "polys": [...]}
-    extra: dict[str, list[Polygon]] = {}  # non-ISO pieces, by Natural Earth name
+    selected = []
     for g in topology["objects"]["countries"]["geometries"]:
         raw = geometry_polygons(g, raw_arcs)
-        if g.get("id") in EXCLUDE_IDS or not any(in_box(p, BBOX) for poly in raw for p in poly[0]):
-            continue
+        if g.get("id") not in EXCLUDE_IDS and any(in_box(p, BBOX) for poly in raw for p in poly[0]):
+            selected.append(g)
+    arcs = prepare_arcs(topology, set().union(*(arc_ids(g) for g in selected)))
+    feats: dict[str, dict] = {}  # key -> {"props":..., "polys": [...]}
+    extra: dict[str, list[Polygon]] = {}  # non-ISO pieces, by Natural Earth name
+    for g in selected:
         name = g["properties"]["name"]
         polys = clean(geometry_polygons(g, arcs))
         num = g.get("id")
@@ -365,6 +417,8 @@ def main() -> None:
         print(f"{p.relative_to(REPO)}: {p.stat().st_size} bytes, {len(fc['features'])} features, {nv} positions")
     for c in report["changes"]:
         print("  changed:", c)
+    print(f"  vertices restored to avoid crossings: {STATS['vertices_restored']}; "
+          f"crossing segments left from the source: {STATS['source_crossings']}")
 
 
 def _polys(g):

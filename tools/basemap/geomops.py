@@ -22,17 +22,18 @@ def _seg_dist(p: Point, a: Point, b: Point) -> float:
     return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
 
 
-def douglas_peucker(pts: list[Point], tol: float) -> list[Point]:
-    """Douglas-Peucker keeping both end points. Closed arcs (first == last) are split
-    at the vertex farthest from the start so they do not collapse."""
+def dp_keep(pts: list[Point], tol: float) -> list[int]:
+    """Indices kept by Douglas-Peucker (both end points always kept). A closed arc
+    (first == last) is split at the vertex farthest from its start so it cannot
+    collapse."""
     n = len(pts)
     if n <= 2 or tol <= 0:
-        return list(pts)
+        return list(range(n))
     if pts[0] == pts[-1]:
         far = max(range(n), key=lambda i: math.hypot(pts[i][0] - pts[0][0], pts[i][1] - pts[0][1]))
         if far in (0, n - 1):
-            return list(pts)
-        return douglas_peucker(pts[: far + 1], tol)[:-1] + douglas_peucker(pts[far:], tol)
+            return list(range(n))
+        return dp_keep(pts[: far + 1], tol)[:-1] + [far + k for k in dp_keep(pts[far:], tol)]
     keep = [False] * n
     keep[0] = keep[-1] = True
     stack = [(0, n - 1)]
@@ -47,7 +48,15 @@ def douglas_peucker(pts: list[Point], tol: float) -> list[Point]:
             keep[idx] = True
             stack.append((i, idx))
             stack.append((idx, j))
-    return [p for p, k in zip(pts, keep) if k]
+    return [k for k in range(n) if keep[k]]
+
+
+def douglas_peucker(pts: list[Point], tol: float) -> list[Point]:
+    return [pts[k] for k in dp_keep(pts, tol)]
+
+
+def farthest_between(pts: list[Point], i: int, j: int) -> int:
+    return max(range(i + 1, j), key=lambda k: _seg_dist(pts[k], pts[i], pts[j]))
 
 
 # ------------------------------------------------------------------ merging
@@ -125,6 +134,9 @@ def split_ring(ring: Ring, line: list[Point], keep: Point, max_snap: float = 0.1
     # inner now runs from ring[i] towards ring[j]
     a = ring[i : j + 1] + inner[::-1] + [ring[i]]
     b = ring[j:-1] + ring[: i + 1] + inner + [ring[j]]
+    for piece in (a, b):
+        if crossing_segments([piece], [0]):
+            raise ValueError("the polyline crosses the ring (a piece self-intersects)")
     if point_in_ring(keep, a):
         return a, b
     if point_in_ring(keep, b):
@@ -148,6 +160,35 @@ def _segments_cross(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
     d1, d2 = cross(p3, p4, p1), cross(p3, p4, p2)
     d3, d4 = cross(p1, p2, p3), cross(p1, p2, p4)
     return ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0)) and 0 not in (d1, d2, d3, d4)
+
+
+def crossing_segments(arcs: list[list[Point]], ids, cell: float = 0.25) -> set[tuple[int, int]]:
+    """Segments (arc id, segment index) of arcs in ``ids`` that properly cross another
+    segment of any of these arcs (or a non-adjacent segment of their own arc). Arcs of a
+    valid topology meet only at shared end points, so an empty result means no
+    self-intersecting or mutually overlapping rings."""
+    grid: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for a in ids:
+        pts = arcs[a]
+        for i in range(len(pts) - 1):
+            (x1, y1), (x2, y2) = pts[i], pts[i + 1]
+            if abs(x2 - x1) > 180:
+                continue  # a -180/+180 seam artefact, see build.fix_antimeridian
+            for gx in range(int((min(x1, x2) + 180) // cell), int((max(x1, x2) + 180) // cell) + 1):
+                for gy in range(int((min(y1, y2) + 90) // cell), int((max(y1, y2) + 90) // cell) + 1):
+                    grid[(gx, gy)].append((a, i))
+    found: set[tuple[int, int]] = set()
+    for segs in grid.values():
+        for m in range(len(segs)):
+            a, i = segs[m]
+            for n in range(m + 1, len(segs)):
+                b, j = segs[n]
+                if a == b and abs(i - j) < 2:
+                    continue
+                if _segments_cross(arcs[a][i], arcs[a][i + 1], arcs[b][j], arcs[b][j + 1]):
+                    found.add((a, i))
+                    found.add((b, j))
+    return found
 
 
 def self_intersections(ring: Ring, limit: int = 5) -> list[tuple[int, int]]:

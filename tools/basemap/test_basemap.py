@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import build  # noqa: E402
-from geomops import merge_polygons, self_intersections, split_ring  # noqa: E402
+from geomops import crossing_segments, merge_polygons, self_intersections, split_ring  # noqa: E402
 from topojson import decode_arcs, geometry_polygons, point_in_polygon, signed_area  # noqa: E402
 
 DATA = HERE.parent.parent / "data" / "basemap"
@@ -38,6 +38,13 @@ PLACES = {  # name: (lon, lat, expected iso_a3)
     # Natural Earth puts the Narva river ~1.5 km west of its real course, so the city
     # centre (28.19 E) falls in Russia; this probe is in Narva's western districts.
     "Narva": (28.15, 59.38, "EST"),
+    # High-latitude probes: world-atlas's antimeridian vertices at -180 on Russia's
+    # Chukotka coast made a planar band round the world between 65.06 and 68.98 N.
+    "Murmansk": (33.08, 68.97, "RUS"),
+    "Rovaniemi": (25.73, 66.50, "FIN"),
+    "Kiruna": (20.23, 67.86, "SWE"),
+    "Akureyri": (-18.09, 65.68, "ISL"),
+    "Chukotka interior": (175.0, 66.5, "RUS"),
     "Tbilisi": (44.79, 41.72, "GEO"),
     "Chisinau": (28.86, 47.01, "MDA"),
     "Katzrin (Golan)": (35.69, 32.99, "SYR"),
@@ -84,9 +91,14 @@ def fc_of(**polys_by_iso) -> dict:
 
 # ---------------------------------------------------------------- checks
 
+CRIMEA_TOWNS = {"Simferopol": SIMFEROPOL, "Sevastopol": SEVASTOPOL, "Kerch": (36.45, 45.35),
+                "Yevpatoria": (33.37, 45.20), "Dzhankoi": (34.40, 45.71), "Feodosia": (35.38, 45.04),
+                "Armiansk": (33.69, 46.11)}
+
+
 def crimea_problems(fc: dict) -> list[str]:
     out = []
-    for name, pt in (("Simferopol", SIMFEROPOL), ("Sevastopol", SEVASTOPOL)):
+    for name, pt in CRIMEA_TOWNS.items():
         where = countries_at(fc, pt)
         if "UKR" not in where:
             out.append(f"{name} not in UKR")
@@ -141,12 +153,27 @@ def geojson_problems(fc: dict, decimals: int = 3) -> list[str]:
                         break
                 if any(a == b for a, b in zip(ring, ring[1:])):
                     out.append(f"{where}: duplicate consecutive positions")
+                if any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:])):
+                    out.append(f"{where}: edge jumps across the antimeridian (RFC 7946 3.1.9: cut it)")
                 area = signed_area([tuple(p) for p in ring])
                 if r == 0 and area <= 0:
                     out.append(f"{where}: exterior not counter-clockwise")
                 if r > 0 and area >= 0:
                     out.append(f"{where}: hole not clockwise")
     return out
+
+
+def crossing_problems(fc: dict) -> list[str]:
+    """Edges of any two rings (same or different features) must not properly cross:
+    catches self-intersections and overlapping neighbours after simplification."""
+    rings, labels = [], []
+    for f in fc["features"]:
+        for poly in parts(f["geometry"]):
+            for ring in poly:
+                rings.append([tuple(p) for p in ring])
+                labels.append(f["properties"]["name"])
+    bad = crossing_segments(rings, range(len(rings)))
+    return sorted({f"{labels[r]}: edge {i} crosses another edge" for r, i in bad})
 
 
 def disputed_problems(fc: dict) -> list[str]:
@@ -186,6 +213,9 @@ class CommittedCountries(unittest.TestCase):
 
     def test_geojson_valid(self):
         self.assertEqual(geojson_problems(self.fc), [])
+
+    def test_no_crossing_edges(self):
+        self.assertEqual(crossing_problems(self.fc), [])
 
     def test_properties(self):
         seen = set()
@@ -287,6 +317,7 @@ class ChecksCanFail(unittest.TestCase):
             "out of range": [[[0, 0], [181, 0], [181, 1], [0, 1], [0, 0]]],
             "positions": [[[0, 0], [1, 0], [0, 0]]],
             "decimals": [[[0, 0], [1.00001, 0], [1, 1], [0, 1], [0, 0]]],
+            "antimeridian": [[[179, 65], [-180, 65], [-180, 66], [179, 66], [179, 65]]],
         }
         for expect, coords in cases.items():
             fc = {"type": "FeatureCollection", "features": [
@@ -294,6 +325,15 @@ class ChecksCanFail(unittest.TestCase):
                  "geometry": {"type": "Polygon", "coordinates": coords}}]}
             problems = geojson_problems(fc)
             self.assertTrue(any(expect in p for p in problems), (expect, problems))
+
+    def test_crossing_edges_are_caught(self):
+        bowtie = [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]
+        overlap_a = [[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]
+        overlap_b = [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]
+        self.assertTrue(crossing_problems(fc_of(BOW=[[[tuple(p) for p in bowtie]]])))
+        self.assertTrue(crossing_problems(fc_of(AAA=[[[tuple(p) for p in overlap_a]]],
+                                                BBB=[[[tuple(p) for p in overlap_b]]])))
+        self.assertFalse(crossing_problems(fc_of(AAA=[[[tuple(p) for p in overlap_a]]])))
 
     def test_disputed_checks_fail_on_missing_or_wrong(self):
         fc = load("disputed.geojson")
@@ -319,7 +359,8 @@ class FixCrimea(unittest.TestCase):
     UKR = [[(30, 46), (33, 46), (36.5, 46), (36.5, 52), (30, 52), (30, 46)]]
 
     def test_unfixed_geometry_fails_the_check(self):
-        self.assertEqual(crimea_problems(fc_of(RUS=[self.RUS_MAIN, self.CRIMEA], UKR=[self.UKR])),
+        problems = crimea_problems(fc_of(RUS=[self.RUS_MAIN, self.CRIMEA], UKR=[self.UKR]))
+        self.assertEqual(problems[:4],
                          ["Simferopol not in UKR", "Simferopol in RUS", "Sevastopol not in UKR", "Sevastopol in RUS"])
 
     def test_fix_moves_and_merges(self):
@@ -378,6 +419,8 @@ class TopoJSONDecoder(unittest.TestCase):
         self.assertFalse(point_in_polygon((1.0, 3.0), [east]))
         self.assertTrue(point_in_polygon((1.0, 3.0), [west]))
         self.assertAlmostEqual(abs(signed_area(east)) + abs(signed_area(west)), 16.0)
+        with self.assertRaises(ValueError):  # a cut line that leaves the ring is refused
+            split_ring(ring, [(4.0, 4.0), (6.0, 2.0), (2.0, 2.0), (0.0, 0.0)], keep=(3.0, 1.0))
 
 
 @unittest.skipUnless((build.CACHE / build.TARBALL).exists(), "world-atlas tarball not cached; run build.py")
