@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from geomops import crossing_segments, dp_keep, farthest_between, merge_polygons, part_containing, self_intersections, split_ring  # noqa: E402
-from topojson import Polygon, arc_ids, decode_arcs, dedupe, geometry_polygons, orient, point_in_polygon, signed_area  # noqa: E402
+from topojson_lite import Polygon, arc_ids, decode_arcs, dedupe, geometry_polygons, orient, point_in_polygon, signed_area  # noqa: E402
 
 REPO = HERE.parent.parent
 CACHE = HERE / ".cache"
@@ -138,6 +138,18 @@ def refresh_iso_table() -> None:
     for c in sorted(rows, key=lambda c: c["numeric"]):
         lines.append(f"{c['numeric']}\t{c['alpha_3']}\t{c.get('common_name', c['name'])}")
     (HERE / "iso3166.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+SNAPS: list[str] = []
+
+
+def snapped(name: str, ring, line):
+    """Record how far the curated end points are from the ring vertices they snap to."""
+    from geomops import nearest_vertex
+    for end in (line[0], line[-1]):
+        k, d = nearest_vertex(ring, end)
+        SNAPS.append(f"{name}: ({end[1]:.3f} N, {end[0]:.3f} E) -> ({ring[k][1]} N, {ring[k][0]} E), {d * 111:.1f} km")
+    return line
 
 
 def load_polyline(name: str) -> list[tuple[float, float]]:
@@ -271,7 +283,7 @@ def build(topology: dict) -> tuple[dict, dict, dict]:
                           "UKR", False, "Natural Earth 4.1.0 polygon (via world-atlas 2.0.2)", [crimea]))
 
     # --- Occupied mainland Ukraine: front line + Natural Earth boundary of mainland Ukraine.
-    occ, _ = split_ring(ukr_mainland[0], load_polyline("occupied_ukraine.tsv"), MELITOPOL)
+    occ, _ = split_ring(ukr_mainland[0], snapped("occupied Ukraine", ukr_mainland[0], load_polyline("occupied_ukraine.tsv")), MELITOPOL)
     disputed.append(dfeat("Occupied areas of Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts",
                           "occupied by Russia (parts since 2014, most since 2022); annexation not recognised "
                           "(UN GA res. ES-11/4)", "UKR", True,
@@ -281,8 +293,8 @@ def build(topology: dict) -> tuple[dict, dict, dict]:
     # --- Georgia: Abkhazia and South Ossetia.
     geo = feats["GEO"]
     geo_main = geo["polys"][part_containing(geo["polys"], TBILISI)][0]
-    abk, _ = split_ring(geo_main, load_polyline("abkhazia.tsv"), SUKHUMI)
-    sos, _ = split_ring(geo_main, load_polyline("south_ossetia.tsv"), TSKHINVALI)
+    abk, _ = split_ring(geo_main, snapped("Abkhazia", geo_main, load_polyline("abkhazia.tsv")), SUKHUMI)
+    sos, _ = split_ring(geo_main, snapped("South Ossetia", geo_main, load_polyline("south_ossetia.tsv")), TSKHINVALI)
     disputed.append(dfeat("Abkhazia", "occupied by Russia since 2008 (separatist control since 1993)", "GEO", True,
                           "tools/basemap/abkhazia.tsv (hand-made ABL) + Natural Earth border/coast", [[abk]]))
     disputed.append(dfeat("South Ossetia (Tskhinvali Region)", "occupied by Russia since 2008 "
@@ -292,7 +304,7 @@ def build(topology: dict) -> tuple[dict, dict, dict]:
     # --- Transnistria.
     mda = feats["MDA"]
     mda_main = mda["polys"][part_containing(mda["polys"], CHISINAU)][0]
-    tra, _ = split_ring(mda_main, load_polyline("transnistria.tsv"), TIRASPOL)
+    tra, _ = split_ring(mda_main, snapped("Transnistria", mda_main, load_polyline("transnistria.tsv")), TIRASPOL)
     disputed.append(dfeat("Transnistria", "Russian-backed breakaway region since 1992; Russian troops stationed",
                           "MDA", True, "tools/basemap/transnistria.tsv (hand-made, Dniester) + Natural Earth border",
                           [[tra]]))
@@ -300,7 +312,7 @@ def build(topology: dict) -> tuple[dict, dict, dict]:
     # --- Golan Heights: Israel -> Syria.
     isr, syr = feats["ISR"], feats["SYR"]
     ki = part_containing(isr["polys"], TEL_AVIV)
-    golan, israel = split_ring(isr["polys"][ki][0], load_polyline("golan.tsv"), KATZRIN)
+    golan, israel = split_ring(isr["polys"][ki][0], snapped("Golan", isr["polys"][ki][0], load_polyline("golan.tsv")), KATZRIN)
     if point_in_polygon(TEL_AVIV, [golan]):
         raise SystemExit("Golan split went wrong")
     isr["polys"][ki] = orient([israel] + isr["polys"][ki][1:])
@@ -417,6 +429,8 @@ def main() -> None:
         print(f"{p.relative_to(REPO)}: {p.stat().st_size} bytes, {len(fc['features'])} features, {nv} positions")
     for c in report["changes"]:
         print("  changed:", c)
+    for line in SNAPS:
+        print("  snapped", line)
     print(f"  vertices restored to avoid crossings: {STATS['vertices_restored']}; "
           f"crossing segments left from the source: {STATS['source_crossings']}")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from topojson import Point, Polygon, Ring, orient, point_in_polygon, point_in_ring, signed_area
+from topojson_lite import Point, Polygon, Ring, orient, point_in_polygon, point_in_ring, signed_area
 
 
 # ------------------------------------------------------------ simplification

@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 
 import build  # noqa: E402
 from geomops import crossing_segments, merge_polygons, self_intersections, split_ring  # noqa: E402
-from topojson import decode_arcs, geometry_polygons, point_in_polygon, signed_area  # noqa: E402
+from topojson_lite import decode_arcs, geometry_polygons, point_in_polygon, signed_area  # noqa: E402
 
 DATA = HERE.parent.parent / "data" / "basemap"
 
