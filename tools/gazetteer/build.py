@@ -274,7 +274,7 @@ def clean(s: str) -> str:
 
 def acceptable_alternate(s: str) -> bool:
     """Is an alternate name worth keeping? (the primary name is always kept)"""
-    if not s or len(s) > MAX_NAME_LEN:
+    if len(s) < 3 or len(s) > MAX_NAME_LEN:  # "Ko" for Kyiv is noise, not a name
         return False
     if "|" in s or "\t" in s or "\n" in s:
         return False
@@ -769,7 +769,9 @@ def country_rows(iso: IsoData, gn_countries: dict, atc: list[dict], cities: dict
                 lat, lon = fmt_coord(src["latitude"]), fmt_coord(src["longitude"])
             elif cap in atc_by_id:
                 lat, lon = fmt_coord(atc_by_id[cap]["lat"]), fmt_coord(atc_by_id[cap]["lon"])
-        en = [c.get("common_name"), c.get("official_name"), gn.get("name")]
+        # display name: GeoNames' short English name ("Moldova", "Russia"), else ISO's
+        primary = gn.get("name") or c.get("common_name") or c["name"]
+        en = [c["name"], c.get("common_name"), c.get("official_name")]
         names = [n for n in en if n] + list(curated.get(c["alpha_3"], []))
         for lang in LANGS:
             for field in ("name", "official_name", "common_name"):
@@ -777,9 +779,9 @@ def country_rows(iso: IsoData, gn_countries: dict, atc: list[dict], cities: dict
                     t = iso.tr(lang, "3166-1", c[field])
                     if t:
                         names.append(t)
-        rows.append([c["alpha_3"], a2, c.get("numeric", ""), clean(c["name"]),
+        rows.append([c["alpha_3"], a2, c.get("numeric", ""), clean(primary),
                      str(cap) if cap is not None else "", lat, lon,
-                     "|".join(merge_names(c["name"], names))])
+                     "|".join(merge_names(primary, names))])
     return rows
 
 
