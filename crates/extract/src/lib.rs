@@ -1,1 +1,299 @@
-//! Watchfloor extract (work in progress).
+//! Watchfloor's extraction engine: turns a document's text into the
+//! structured, sourced picture of the output contract
+//! (`shared/spec/EXTRACT_JSON.md`): catalogue entities with every mention,
+//! resolved places, time expressions, and typed events with modality, each
+//! tied to the sentence it came from.
+//!
+//! Everything the engine knows — the catalogue, the gazetteer, the event,
+//! modality, date and section rules — is data under `data/`, compiled into
+//! the library and loadable from a directory instead. Extraction is pure:
+//! text in, values out; it never fails on a document, whatever its text.
+
+pub mod catalogue;
+pub mod dates;
+pub mod entities;
+pub mod events;
+pub mod lexicon;
+pub mod phrase;
+pub mod places;
+pub mod rules;
+pub mod text;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use watchfloor_model::{
+    Document, EntityRecord, ExtractRecord, Mention, PlaceKind, PlaceRecord, RecordDoc,
+};
+
+pub use catalogue::Catalogue;
+use entities::{NameIndex, Role};
+use places::Gazetteer;
+use rules::{EventRules, ModalityCues, SectionRules};
+use text::LatinRules;
+
+/// Problems with the knowledge files.
+#[derive(Debug, thiserror::Error)]
+pub enum KnowledgeError {
+    /// A TOML file does not parse.
+    #[error("{file}: {message}")]
+    Toml {
+        /// The file (relative to `data/`).
+        file: String,
+        /// What the parser said, with line and column.
+        message: String,
+    },
+    /// A file parses but says something impossible.
+    #[error("{file}: {message}")]
+    Invalid {
+        /// The file (relative to `data/`).
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A data directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Everything the engine knows, compiled for matching.
+pub struct Knowledge {
+    /// The entity catalogue.
+    pub catalogue: Catalogue,
+    /// Its compiled names.
+    pub names: NameIndex,
+    /// The gazetteer.
+    pub gazetteer: Gazetteer,
+    /// Event rules.
+    pub events: EventRules,
+    /// Modality cues.
+    pub modality: ModalityCues,
+    /// Section headings, name spans, roles.
+    pub sections: SectionRules,
+    /// Date lexicons.
+    pub dates: dates::DateLexicon,
+    /// Identifies this engine and knowledge: extractions made under another
+    /// version are redone by incremental runs.
+    pub version: String,
+}
+
+impl Knowledge {
+    /// The knowledge compiled into this build.
+    pub fn embedded() -> Result<Knowledge, KnowledgeError> {
+        Self::from_files(
+            embedded::FILES
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+        )
+    }
+
+    /// Knowledge read from a `data/` directory (for analysts who edit it).
+    pub fn from_dir(dir: &Path) -> Result<Knowledge, KnowledgeError> {
+        let mut files = Vec::new();
+        for sub in ["catalogue", "rules", "gazetteer"] {
+            collect(&dir.join(sub), dir, &mut files)?;
+        }
+        Self::from_files(files)
+    }
+
+    fn from_files(files: Vec<(String, String)>) -> Result<Knowledge, KnowledgeError> {
+        let mut hasher = Sha256::new();
+        for (n, t) in &files {
+            hasher.update(n.as_bytes());
+            hasher.update(t.as_bytes());
+        }
+        let catalogue = Catalogue::from_files(
+            files
+                .iter()
+                .filter(|(n, _)| n.starts_with("catalogue/"))
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )?;
+        let mut events = EventRules::default();
+        let mut modality = ModalityCues::default();
+        let mut sections = SectionRules::default();
+        let mut dates = dates::DateLexicon::default();
+        for (n, t) in &files {
+            match n.as_str() {
+                "rules/modality.toml" => modality.add_file(n, t)?,
+                "rules/dates.toml" => dates.add_file(n, t)?,
+                "rules/sections.toml" => sections.add_file(n, t)?,
+                n if n.starts_with("rules/events/") => events.add_file(n, t)?,
+                _ => {}
+            }
+        }
+        let gazetteer = Gazetteer::from_files(
+            files
+                .iter()
+                .filter(|(n, _)| n.starts_with("gazetteer/"))
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )?;
+        let names = NameIndex::build(&catalogue);
+        let version = format!(
+            "{}+{}",
+            env!("CARGO_PKG_VERSION"),
+            &hex::encode(hasher.finalize())[..12]
+        );
+        Ok(Knowledge {
+            catalogue,
+            names,
+            gazetteer,
+            events,
+            modality,
+            sections,
+            dates,
+            version,
+        })
+    }
+
+    /// Extracts entities, places, dates and events from one document.
+    /// `doc_id` is the document's content hash (`sha256:…`).
+    pub fn extract(&self, doc: &Document, doc_id: &str) -> ExtractRecord {
+        let a = text::analyse(&doc.text);
+        let latin = if doc.language.as_deref() == Some("pl") {
+            LatinRules::Polish
+        } else {
+            LatinRules::English
+        };
+        let key_strings: Vec<String> = a
+            .tokens
+            .iter()
+            .map(|t| text::stem(&t.folded, t.script, latin))
+            .collect();
+        let keys: Vec<&str> = key_strings.iter().map(String::as_str).collect();
+
+        let hits = entities::resolve(
+            &self.names,
+            &self.catalogue,
+            &self.sections.extend_left,
+            &a,
+            &keys,
+        );
+        let mut focus: HashMap<String, usize> = HashMap::new();
+        let mut skip = vec![false; a.tokens.len()];
+        for h in &hits {
+            let e = &self.catalogue.entities()[h.entity];
+            if e.kind == "country" {
+                *focus.entry(e.id.clone()).or_default() += 1;
+            } else if let Some(c) = &e.country {
+                *focus.entry(c.clone()).or_default() += 1;
+            }
+            if e.kind == "person" {
+                for s in &mut skip[h.first..h.last] {
+                    *s = true;
+                }
+            }
+        }
+        let place_hits = places::geoparse(&self.gazetteer, &a, &keys, &focus, &skip);
+        let dates = dates::find_dates(&self.dates, &a, doc.published.as_deref());
+
+        let mention = |first: usize, last: usize| {
+            let (s, e) = (a.tokens[first].start, a.tokens[last - 1].end);
+            Mention {
+                start: a.tokens[first].cstart,
+                end: a.tokens[last - 1].cend,
+                text: a.text[s..e].to_string(),
+            }
+        };
+
+        let mut entity_records: Vec<EntityRecord> = Vec::new();
+        let mut entity_slot: HashMap<usize, usize> = HashMap::new();
+        for h in hits.iter().filter(|h| h.role != Role::Demonym) {
+            let e = &self.catalogue.entities()[h.entity];
+            let slot = *entity_slot.entry(h.entity).or_insert_with(|| {
+                entity_records.push(EntityRecord {
+                    id: e.id.clone(),
+                    kind: e.entity_kind(),
+                    name: e.name.clone(),
+                    mentions: Vec::new(),
+                });
+                entity_records.len() - 1
+            });
+            entity_records[slot].mentions.push(mention(h.first, h.last));
+        }
+
+        let mut place_records: Vec<PlaceRecord> = Vec::new();
+        let mut place_slot: HashMap<usize, usize> = HashMap::new();
+        let mut event_places = Vec::new();
+        for h in &place_hits {
+            let p = &self.gazetteer.places[h.place];
+            let slot = *place_slot.entry(h.place).or_insert_with(|| {
+                place_records.push(PlaceRecord {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    country: p.country.clone(),
+                    kind: p.kind,
+                    lat: Some(p.lat),
+                    lon: Some(p.lon),
+                    precision: p.precision,
+                    mentions: Vec::new(),
+                });
+                place_records.len() - 1
+            });
+            place_records[slot].mentions.push(mention(h.first, h.last));
+            if p.kind != PlaceKind::Country {
+                event_places.push((h.sentence, p.id.clone(), p.country.clone()));
+            }
+        }
+
+        let facts = events::DocumentFacts {
+            entities: &hits,
+            dates: &dates,
+            places: &event_places,
+        };
+        let events = events::detect(self, &a, &keys, &facts);
+        ExtractRecord {
+            doc: RecordDoc {
+                id: doc_id.to_string(),
+                source: doc.source.clone(),
+                title: doc.title.clone(),
+                language: doc.language.clone(),
+                published: doc.published.clone(),
+                chars: doc.text.chars().count(),
+            },
+            entities: entity_records,
+            places: place_records,
+            events,
+        }
+    }
+}
+
+fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) -> Result<(), KnowledgeError> {
+    let io = |e| KnowledgeError::Io {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, root, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml" || e == "tsv") {
+            let text = std::fs::read_to_string(&path).map_err(|e| KnowledgeError::Io {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, text));
+        }
+    }
+    Ok(())
+}

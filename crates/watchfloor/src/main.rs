@@ -1,1 +1,23 @@
-fn main() {}
+//! The `watchfloor` command line: argument parsing and wiring of the
+//! pipeline crates (ingest → extract → store → assess → publish). No
+//! analysis logic lives here.
+
+mod cli;
+mod eval;
+mod extract_cmd;
+mod ingest_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

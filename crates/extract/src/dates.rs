@@ -1,0 +1,622 @@
+//! Time expressions: absolute dates in English, Russian, Belarusian,
+//! Ukrainian and Polish forms, months, years, ranges and relative
+//! expressions resolved against the document's publication date. The words
+//! come from `data/rules/dates.toml`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use watchfloor_model::{DateSpan, TimePrecision};
+
+use crate::text::{Analysed, Script};
+use crate::KnowledgeError;
+
+#[derive(Deserialize)]
+struct Relative {
+    phrase: String,
+    unit: String,
+    offset: i32,
+}
+
+#[derive(Deserialize, Default)]
+struct Ago {
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    units: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct LanguageDates {
+    months: Vec<Vec<String>>,
+    #[serde(default)]
+    year_words: Vec<String>,
+    #[serde(default)]
+    relative: Vec<Relative>,
+    #[serde(default)]
+    ago: Ago,
+    #[serde(default)]
+    since: Vec<String>,
+    #[serde(default)]
+    between: Vec<String>,
+    #[serde(default)]
+    and: Vec<String>,
+    #[serde(default)]
+    from: Vec<String>,
+    #[serde(default)]
+    to: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+fn unit(name: &str) -> Option<Unit> {
+    Some(match name {
+        "day" => Unit::Day,
+        "week" => Unit::Week,
+        "month" => Unit::Month,
+        "year" => Unit::Year,
+        _ => return None,
+    })
+}
+
+/// The date lexicons of every language.
+#[derive(Default)]
+pub struct DateLexicon {
+    months: HashMap<String, (u8, bool)>, // folded word → (month 1-12, is English)
+    year_words: Vec<String>,
+    relative: Vec<(Vec<String>, Unit, i32)>,
+    ago_words: Vec<Vec<String>>,
+    unit_words: HashMap<String, Unit>,
+    since: Vec<Vec<String>>,
+    between: Vec<Vec<String>>,
+    and: Vec<Vec<String>>,
+    from: Vec<Vec<String>>,
+    to: Vec<Vec<String>>,
+}
+
+fn words(phrase: &str) -> Vec<String> {
+    crate::text::fold(phrase)
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl DateLexicon {
+    /// Adds one `dates.toml` (`[lang]` tables).
+    pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), KnowledgeError> {
+        let parsed: BTreeMap<String, LanguageDates> =
+            toml::from_str(text).map_err(|e| KnowledgeError::Toml {
+                file: file.to_string(),
+                message: e.to_string(),
+            })?;
+        for (lang, l) in parsed {
+            if l.months.len() != 12 {
+                return Err(KnowledgeError::Invalid {
+                    file: file.to_string(),
+                    message: format!("[{lang}] has {} month lists, not 12", l.months.len()),
+                });
+            }
+            for (i, forms) in l.months.iter().enumerate() {
+                for f in forms {
+                    for w in words(f) {
+                        self.months.entry(w).or_insert((i as u8 + 1, lang == "en"));
+                    }
+                }
+            }
+            self.year_words
+                .extend(l.year_words.iter().flat_map(|w| words(w)));
+            for r in &l.relative {
+                let u = unit(&r.unit).ok_or_else(|| KnowledgeError::Invalid {
+                    file: file.to_string(),
+                    message: format!(
+                        "[{lang}] relative {:?} has unknown unit {:?}",
+                        r.phrase, r.unit
+                    ),
+                })?;
+                self.relative.push((words(&r.phrase), u, r.offset));
+            }
+            self.ago_words.extend(l.ago.words.iter().map(|w| words(w)));
+            for (name, forms) in &l.ago.units {
+                if let Some(u) = unit(name) {
+                    for f in forms {
+                        self.unit_words.insert(crate::text::fold(f), u);
+                    }
+                }
+            }
+            self.since.extend(l.since.iter().map(|w| words(w)));
+            self.between.extend(l.between.iter().map(|w| words(w)));
+            self.and.extend(l.and.iter().map(|w| words(w)));
+            self.from.extend(l.from.iter().map(|w| words(w)));
+            self.to.extend(l.to.iter().map(|w| words(w)));
+        }
+        // Longest relative phrases first.
+        self.relative.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        Ok(())
+    }
+}
+
+/// A time expression found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateMention {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+    /// Sentence it is in.
+    pub sentence: usize,
+    /// What it means.
+    pub span: DateSpan,
+}
+
+fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
+    Date::new(y, m, d).ok()
+}
+
+fn span_of(start: Date, end: Date, precision: TimePrecision) -> DateSpan {
+    DateSpan {
+        start: start.to_string(),
+        end: end.to_string(),
+        precision,
+    }
+}
+
+fn month_span(y: i16, m: i8) -> Option<DateSpan> {
+    let start = ymd(y, m, 1)?;
+    Some(span_of(start, start.last_of_month(), TimePrecision::Month))
+}
+
+fn year_span(y: i16) -> Option<DateSpan> {
+    Some(span_of(ymd(y, 1, 1)?, ymd(y, 12, 31)?, TimePrecision::Year))
+}
+
+struct Scan<'a, 't> {
+    lex: &'a DateLexicon,
+    a: &'a Analysed<'t>,
+}
+
+impl Scan<'_, '_> {
+    fn tok(&self, i: usize) -> Option<&crate::text::Token> {
+        self.a.tokens.get(i)
+    }
+
+    fn gap(&self, i: usize) -> &str {
+        // Text between token i-1 and token i.
+        match (i.checked_sub(1).and_then(|p| self.tok(p)), self.tok(i)) {
+            (Some(p), Some(t)) => &self.a.text[p.end..t.start],
+            _ => "",
+        }
+    }
+
+    fn same_sentence(&self, i: usize, j: usize) -> bool {
+        matches!((self.tok(i), self.tok(j)), (Some(a), Some(b)) if a.sentence == b.sentence)
+    }
+
+    fn number(&self, i: usize) -> Option<u32> {
+        let t = self.tok(i)?;
+        if t.script != Script::Digits || t.folded.len() > 4 {
+            return None;
+        }
+        t.folded.parse().ok()
+    }
+
+    fn year(&self, i: usize) -> Option<i16> {
+        let t = self.tok(i)?;
+        if t.folded.len() != 4 {
+            return None;
+        }
+        let y = self.number(i)?;
+        (1900..=2100).contains(&y).then_some(y as i16)
+    }
+
+    fn month(&self, i: usize) -> Option<u8> {
+        let t = self.tok(i)?;
+        let &(m, english) = self.lex.months.get(&t.folded)?;
+        if english && !t.capitalised {
+            return None;
+        }
+        // A capitalised "May" must sit beside a number or a preposition.
+        if english && t.folded == "may" {
+            let next_num = self.number(i + 1).is_some();
+            let prev = i
+                .checked_sub(1)
+                .and_then(|p| self.tok(p))
+                .map(|p| p.folded.as_str());
+            if !next_num
+                && !matches!(
+                    prev,
+                    Some(
+                        "in" | "of" | "since" | "until" | "early" | "late" | "mid" | "from" | "by"
+                    )
+                )
+            {
+                return None;
+            }
+        }
+        Some(m)
+    }
+
+    fn phrase_ends_before(&self, phrases: &[Vec<String>], at: usize) -> Option<usize> {
+        for p in phrases {
+            if p.is_empty() || p.len() > at {
+                continue;
+            }
+            let start = at - p.len();
+            if p.iter()
+                .enumerate()
+                .all(|(k, w)| self.tok(start + k).is_some_and(|t| &t.folded == w))
+                && self.same_sentence(start, at)
+            {
+                return Some(start);
+            }
+        }
+        None
+    }
+
+    fn phrase_at(&self, phrases: &[Vec<String>], at: usize) -> Option<usize> {
+        for p in phrases {
+            if !p.is_empty()
+                && p.iter()
+                    .enumerate()
+                    .all(|(k, w)| self.tok(at + k).is_some_and(|t| &t.folded == w))
+                && self.same_sentence(at, at + p.len() - 1)
+            {
+                return Some(at + p.len());
+            }
+        }
+        None
+    }
+
+    fn skip_year_words(&self, mut i: usize) -> usize {
+        while self
+            .tok(i)
+            .is_some_and(|t| self.lex.year_words.contains(&t.folded))
+            && self.same_sentence(i - 1, i)
+        {
+            i += 1;
+        }
+        i
+    }
+
+    /// An absolute date starting at token i: (span, one past last token).
+    fn absolute(&self, i: usize, context_year: Option<i16>) -> Option<(DateSpan, usize)> {
+        let t = self.tok(i)?;
+        // ISO 2021-09-10 and 15.05.1992 / 15/05/1992.
+        if let (Some(a), Some(b), Some(c)) =
+            (self.number(i), self.number(i + 1), self.number(i + 2))
+        {
+            let (g1, g2) = (self.gap(i + 1), self.gap(i + 2));
+            if t.folded.len() == 4 && g1 == "-" && g2 == "-" {
+                if let Some(d) = ymd(a as i16, b as i8, c as i8) {
+                    return Some((span_of(d, d, TimePrecision::Day), i + 3));
+                }
+            }
+            if (g1 == "." && g2 == ".") || (g1 == "/" && g2 == "/") {
+                if self.tok(i + 2).is_some_and(|x| x.folded.len() == 4) {
+                    if let Some(d) = ymd(c as i16, b as i8, a as i8) {
+                        return Some((
+                            span_of(d, d, TimePrecision::Day),
+                            self.skip_year_words(i + 3),
+                        ));
+                    }
+                }
+            }
+        }
+        // 15 May 1992 / 15 мая 1992 года / 15 May.
+        if let (Some(day), Some(m)) = (self.number(i), self.month(i + 1)) {
+            if (1..=31).contains(&day) && t.folded.len() <= 2 && self.same_sentence(i, i + 1) {
+                if let Some(y) = self.year(i + 2) {
+                    let d = ymd(y, m as i8, day as i8)?;
+                    return Some((
+                        span_of(d, d, TimePrecision::Day),
+                        self.skip_year_words(i + 3),
+                    ));
+                }
+                let y = context_year?;
+                let d = ymd(y, m as i8, day as i8)?;
+                return Some((span_of(d, d, TimePrecision::Day), i + 2));
+            }
+        }
+        if let Some(m) = self.month(i) {
+            // May 15, 1992 / May 15.
+            if let Some(day) = self.number(i + 1).filter(|d| (1..=31).contains(d)) {
+                if self.tok(i + 1).is_some_and(|x| x.folded.len() <= 2) {
+                    if let Some(y) = self.year(i + 2).filter(|_| self.same_sentence(i, i + 2)) {
+                        let d = ymd(y, m as i8, day as i8)?;
+                        return Some((span_of(d, d, TimePrecision::Day), i + 3));
+                    }
+                    if let Some(y) = context_year {
+                        let d = ymd(y, m as i8, day as i8)?;
+                        return Some((span_of(d, d, TimePrecision::Day), i + 2));
+                    }
+                }
+            }
+            // May 2002 / мая 2002 года.
+            if let Some(y) = self.year(i + 1).filter(|_| self.same_sentence(i, i + 1)) {
+                return Some((month_span(y, m as i8)?, self.skip_year_words(i + 2)));
+            }
+            // A month alone takes the year in force.
+            let y = context_year?;
+            return Some((month_span(y, m as i8)?, i + 1));
+        }
+        if let Some(y) = self.year(i) {
+            // Not part of a longer number (1,2021 or 3.2021).
+            let g = self.gap(i);
+            if (g == "," || g == ".")
+                && i > 0
+                && self.tok(i - 1).is_some_and(|p| p.script == Script::Digits)
+            {
+                return None;
+            }
+            return Some((year_span(y)?, self.skip_year_words(i + 1)));
+        }
+        None
+    }
+
+    fn relative(&self, i: usize, published: Option<Date>) -> Option<(DateSpan, usize)> {
+        let anchor = published?;
+        for (words, u, offset) in &self.lex.relative {
+            if let Some(end) = self.phrase_at(std::slice::from_ref(words), i) {
+                return Some((shift(anchor, *u, *offset)?, end));
+            }
+        }
+        // N units ago.
+        let n = self.number(i)?;
+        let u = *self.lex.unit_words.get(&self.tok(i + 1)?.folded)?;
+        let end = self.phrase_at(&self.lex.ago_words, i + 2)?;
+        Some((shift(anchor, u, -(n as i32))?, end))
+    }
+}
+
+fn shift(anchor: Date, u: Unit, offset: i32) -> Option<DateSpan> {
+    let span = match u {
+        Unit::Day => {
+            let d = anchor.checked_add(jiff::Span::new().days(offset)).ok()?;
+            span_of(d, d, TimePrecision::Relative)
+        }
+        Unit::Week => {
+            let d = anchor.checked_add(jiff::Span::new().weeks(offset)).ok()?;
+            let monday = d
+                .checked_sub(jiff::Span::new().days(d.weekday().to_monday_zero_offset() as i32))
+                .ok()?;
+            let sunday = monday.checked_add(jiff::Span::new().days(6)).ok()?;
+            span_of(monday, sunday, TimePrecision::Relative)
+        }
+        Unit::Month => {
+            let d = anchor
+                .first_of_month()
+                .checked_add(jiff::Span::new().months(offset))
+                .ok()?;
+            span_of(d, d.last_of_month(), TimePrecision::Relative)
+        }
+        Unit::Year => {
+            let y = anchor.year().checked_add(offset as i16)?;
+            span_of(ymd(y, 1, 1)?, ymd(y, 12, 31)?, TimePrecision::Relative)
+        }
+    };
+    Some(span)
+}
+
+/// Finds every time expression of a text.
+pub fn find_dates(
+    lex: &DateLexicon,
+    a: &Analysed<'_>,
+    published: Option<&str>,
+) -> Vec<DateMention> {
+    let published = published
+        .and_then(|p| p.get(..10))
+        .and_then(|p| p.parse::<Date>().ok());
+    let scan = Scan { lex, a };
+    let mut out = Vec::new();
+    let mut context_year = published.map(|d| d.year());
+    let mut i = 0;
+    while i < a.tokens.len() {
+        let Some((span, end)) = scan
+            .relative(i, published)
+            .or_else(|| scan.absolute(i, context_year))
+        else {
+            i += 1;
+            continue;
+        };
+        let mut first = i;
+        let mut span = span;
+        let mut end = end;
+        // Ranges: between X and Y, from X to Y, X–Y, since X.
+        let opener_between = scan.phrase_ends_before(&lex.between, i);
+        let opener_from = scan.phrase_ends_before(&lex.from, i);
+        let dash_next =
+            a.tokens.get(end).is_some() && matches!(scan.gap(end).trim(), "-" | "–" | "—");
+        let connective = scan
+            .phrase_at(
+                if opener_between.is_some() {
+                    &lex.and
+                } else {
+                    &lex.to
+                },
+                end,
+            )
+            .filter(|_| opener_between.is_some() || opener_from.is_some())
+            .or(dash_next.then_some(end));
+        let mut ranged = false;
+        if let Some(next) = connective {
+            if let Some((second, end2)) =
+                scan.absolute(next, span.start.get(..4).and_then(|y| y.parse().ok()))
+            {
+                if scan.same_sentence(i, next) {
+                    let (s, e) = if second.start < span.start {
+                        (second.start, span.end)
+                    } else {
+                        (span.start, second.end)
+                    };
+                    span = DateSpan {
+                        start: s,
+                        end: e,
+                        precision: TimePrecision::Range,
+                    };
+                    first = opener_between.or(opener_from).unwrap_or(i);
+                    end = end2;
+                    ranged = true;
+                }
+            }
+        }
+        if !ranged {
+            if let Some(start) = scan
+                .phrase_ends_before(&lex.since, i)
+                .filter(|_| span.precision != TimePrecision::Relative)
+            {
+                let until = published
+                    .map(|d| d.to_string())
+                    .filter(|p| *p >= span.end)
+                    .unwrap_or(span.end.clone());
+                span = DateSpan {
+                    start: span.start,
+                    end: until,
+                    precision: TimePrecision::Range,
+                };
+                first = start;
+            } else if dash_next {
+                // "2010–currently": an open range.
+                let until = published.map(|d| d.to_string()).unwrap_or(span.end.clone());
+                span = DateSpan {
+                    start: span.start,
+                    end: until,
+                    precision: TimePrecision::Range,
+                };
+            }
+        }
+        if span.precision != TimePrecision::Relative {
+            context_year = span
+                .start
+                .get(..4)
+                .and_then(|y| y.parse().ok())
+                .or(context_year);
+        }
+        out.push(DateMention {
+            first,
+            last: end.max(first + 1),
+            sentence: a.tokens[i].sentence,
+            span,
+        });
+        i = end.max(i + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::analyse;
+
+    fn lexicon() -> DateLexicon {
+        let mut lex = DateLexicon::default();
+        for (name, text) in crate::embedded::FILES {
+            if *name == "rules/dates.toml" {
+                lex.add_file(name, text).unwrap();
+            }
+        }
+        lex
+    }
+
+    fn spans(text: &str, published: Option<&str>) -> Vec<String> {
+        let a = analyse(text);
+        find_dates(&lexicon(), &a, published)
+            .iter()
+            .map(|d| format!("{}..{}:{}", d.span.start, d.span.end, d.span.precision))
+            .collect()
+    }
+
+    #[test]
+    fn english_absolute_forms() {
+        assert_eq!(
+            spans("on May 15, 1992, six states", None),
+            vec!["1992-05-15..1992-05-15:day"]
+        );
+        assert_eq!(
+            spans("held in May 2002.", None),
+            vec!["2002-05-01..2002-05-31:month"]
+        );
+        assert_eq!(
+            spans("In 2003, forces", None),
+            vec!["2003-01-01..2003-12-31:year"]
+        );
+        assert_eq!(
+            spans("on 2021-09-10 and 15.05.1992", None),
+            vec!["2021-09-10..2021-09-10:day", "1992-05-15..1992-05-15:day"]
+        );
+        assert_eq!(spans("Russia may strike", None), Vec::<String>::new());
+    }
+
+    #[test]
+    fn month_alone_takes_the_year_in_force() {
+        assert_eq!(
+            spans(
+                "In 2002 it met. In December of the same year, it joined.",
+                None
+            ),
+            vec![
+                "2002-01-01..2002-12-31:year",
+                "2002-12-01..2002-12-31:month"
+            ]
+        );
+    }
+
+    #[test]
+    fn ranges_and_since() {
+        assert_eq!(
+            spans("between 2021 and 2020", None),
+            vec!["2020-01-01..2021-12-31:range"]
+        );
+        assert_eq!(
+            spans("since 2021, Moscow", Some("2025-01-24")),
+            vec!["2021-01-01..2025-01-24:range"]
+        );
+        assert_eq!(
+            spans("crises (2010–currently)", Some("2025-01-24")),
+            vec!["2010-01-01..2025-01-24:range"]
+        );
+    }
+
+    #[test]
+    fn slavic_forms() {
+        assert_eq!(
+            spans("15 сентября 2023 года учения", None),
+            vec!["2023-09-15..2023-09-15:day"]
+        );
+        assert_eq!(
+            spans("у лютому 2022 року", None),
+            vec!["2022-02-01..2022-02-28:month"]
+        );
+        assert_eq!(
+            spans("12 marca 2024 r.", None),
+            vec!["2024-03-12..2024-03-12:day"]
+        );
+    }
+
+    #[test]
+    fn relative_expressions_need_a_publication_date() {
+        assert_eq!(
+            spans("вчера в Минске", Some("2024-03-13")),
+            vec!["2024-03-12..2024-03-12:relative"]
+        );
+        assert_eq!(
+            spans("this week", Some("2025-01-24")),
+            vec!["2025-01-20..2025-01-26:relative"]
+        );
+        assert_eq!(
+            spans("last year", Some("2025-01-24")),
+            vec!["2024-01-01..2024-12-31:relative"]
+        );
+        assert_eq!(
+            spans("3 days ago", Some("2025-01-24")),
+            vec!["2025-01-21..2025-01-21:relative"]
+        );
+        assert!(spans("this week", None).is_empty());
+    }
+}

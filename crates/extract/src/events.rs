@@ -1,0 +1,407 @@
+//! Event detection: each clause's strongest cue gives a typed event; its
+//! modality comes from cues in the clause (negation, condition, future,
+//! past) or from the section's heading; its time, actors, place and
+//! involved entities from what the sentence names.
+
+use watchfloor_model::{DateSpan, EntityKind, EventRecord, EventType, Evidence, Modality};
+
+use crate::dates::DateMention;
+use crate::entities::{EntityHit, Role};
+use crate::text::Analysed;
+use crate::Knowledge;
+
+/// Words after a comma that open a new clause.
+const CLAUSE_OPENERS: &[&str] = &[
+    "which",
+    "while",
+    "whereas",
+    "but",
+    "although",
+    "allowing",
+    "forcing",
+    "making",
+    "threatening",
+    "который",
+    "которая",
+    "которые",
+    "которое",
+    "что",
+    "но",
+    "однако",
+    "а",
+    "który",
+    "która",
+    "które",
+    "ale",
+    "jednak",
+    "що",
+    "але",
+    "які",
+    "які",
+    "што",
+];
+
+fn clauses(a: &Analysed<'_>, sentence: usize) -> Vec<std::ops::Range<usize>> {
+    let range = a.sentences[sentence].tokens.clone();
+    let mut out = Vec::new();
+    let mut start = range.start;
+    for i in range.clone().skip(1) {
+        let gap = &a.text[a.tokens[i - 1].end..a.tokens[i].start];
+        let hard =
+            gap.contains(';') || gap.contains(" – ") || gap.contains(" — ") || gap.contains(':');
+        let soft = gap.contains(',') && CLAUSE_OPENERS.contains(&a.tokens[i].folded.as_str());
+        if hard || soft {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    out.push(start..range.end);
+    out
+}
+
+/// Heading level: roman-numbered and plain headings open a section,
+/// arabic- or letter-numbered ones a subsection.
+fn heading_level(a: &Analysed<'_>, sentence: usize) -> u8 {
+    let s = &a.sentences[sentence];
+    let Some(first) = a.tokens.get(s.tokens.start) else {
+        return 1;
+    };
+    let marker = a.text[first.end..].starts_with('.') || a.text[first.end..].starts_with(')');
+    if marker && first.folded.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) && first.all_caps {
+        1
+    } else if marker
+        && (first.script == crate::text::Script::Digits || first.folded.chars().count() == 1)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+struct Candidate {
+    rule_type: EventType,
+    confidence: f64,
+    first: usize,
+    last: usize,
+    cue: String,
+    len: usize,
+}
+
+/// Inputs shared by every sentence of a document.
+pub struct DocumentFacts<'a> {
+    /// Resolved entity names.
+    pub entities: &'a [EntityHit],
+    /// Time expressions.
+    pub dates: &'a [DateMention],
+    /// Places per sentence: (sentence, place id, country).
+    pub places: &'a [(usize, String, Option<String>)],
+}
+
+/// Detects events in an analysed document.
+pub fn detect(
+    k: &Knowledge,
+    a: &Analysed<'_>,
+    keys: &[&str],
+    facts: &DocumentFacts<'_>,
+) -> Vec<EventRecord> {
+    let mut out = Vec::new();
+    let mut section_default: Option<Modality> = None;
+    let mut sub_default: Option<Modality> = None;
+    let catalogue = &k.catalogue;
+    for (si, s) in a.sentences.iter().enumerate() {
+        if s.heading {
+            let cue = k
+                .sections
+                .headings
+                .find(&a.tokens, keys, s.tokens.clone())
+                .iter()
+                .max_by_key(|h| k.sections.headings.get(h.phrase).0.len())
+                .map(|h| *k.sections.headings.get(h.phrase).1);
+            if heading_level(a, si) == 1 {
+                section_default = cue;
+                sub_default = None;
+            } else {
+                sub_default = cue;
+            }
+        }
+        let sentence_entities: Vec<&EntityHit> =
+            facts.entities.iter().filter(|h| h.sentence == si).collect();
+        for clause in clauses(a, si) {
+            let mut best: Option<Candidate> = None;
+            for hit in k.events.cues.find(&a.tokens, keys, clause.clone()) {
+                let (phrase, &ri) = k.events.cues.get(hit.phrase);
+                let rule = &k.events.rules[ri];
+                if !rule.with_any.is_empty()
+                    && rule
+                        .with_any
+                        .find(&a.tokens, keys, s.tokens.clone())
+                        .is_empty()
+                {
+                    continue;
+                }
+                if !rule
+                    .unless
+                    .find(&a.tokens, keys, s.tokens.clone())
+                    .is_empty()
+                {
+                    continue;
+                }
+                let c = Candidate {
+                    rule_type: rule.event_type,
+                    confidence: rule.confidence,
+                    first: hit.first,
+                    last: hit.last,
+                    cue: phrase.text.clone(),
+                    len: phrase.len(),
+                };
+                let better = match &best {
+                    None => true,
+                    Some(b) => (c.confidence, c.len) > (b.confidence, b.len),
+                };
+                if better {
+                    best = Some(c);
+                }
+            }
+            // A named exercise is an exercise event even without a cue word.
+            if best.is_none() {
+                if let Some(h) = sentence_entities.iter().find(|h| {
+                    h.first >= clause.start
+                        && h.last <= clause.end
+                        && catalogue.entities()[h.entity].kind == "exercise"
+                }) {
+                    best = Some(Candidate {
+                        rule_type: EventType::Exercise,
+                        confidence: 0.5,
+                        first: h.first,
+                        last: h.last,
+                        cue: catalogue.entities()[h.entity].id.clone(),
+                        len: 1,
+                    });
+                }
+            }
+            let Some(c) = best else { continue };
+            let (modality, modality_cue) =
+                modality_of(k, a, keys, si, &clause, &c, sub_default.or(section_default));
+            let date = date_of(a, facts.dates, si, c.first, modality);
+            let (actors, country_from_text) = actors_of(k, a, &sentence_entities, &clause, &c);
+            let involved: Vec<String> = {
+                let mut v: Vec<String> = Vec::new();
+                for h in &sentence_entities {
+                    let e = &catalogue.entities()[h.entity];
+                    let kind = e.entity_kind();
+                    if !matches!(kind, EntityKind::Country | EntityKind::Organization)
+                        && h.role != Role::Demonym
+                        && !v.contains(&e.id)
+                    {
+                        v.push(e.id.clone());
+                    }
+                }
+                v
+            };
+            let place = facts.places.iter().find(|(ps, _, _)| *ps == si);
+            let country = place.and_then(|(_, _, c)| c.clone()).or(country_from_text);
+            let mut confidence = c.confidence;
+            if modality_cue {
+                confidence += 0.05;
+            }
+            if date.as_ref().is_some_and(|(_, own)| *own) {
+                confidence += 0.05;
+            }
+            let (start, end) = a.char_span(s.start, s.end);
+            out.push(EventRecord {
+                event_type: c.rule_type,
+                domain: c.rule_type.domain(),
+                modality,
+                date: date.map(|(d, _)| d),
+                actors,
+                entities: involved,
+                place: place.map(|(_, id, _)| id.clone()),
+                country,
+                confidence: (confidence.min(0.95) * 100.0).round() / 100.0,
+                evidence: Evidence {
+                    start,
+                    end,
+                    text: a.text[s.start..s.end].to_string(),
+                },
+                cues: vec![c.cue],
+            });
+        }
+    }
+    out
+}
+
+fn modality_of(
+    k: &Knowledge,
+    a: &Analysed<'_>,
+    keys: &[&str],
+    si: usize,
+    clause: &std::ops::Range<usize>,
+    c: &Candidate,
+    default: Option<Modality>,
+) -> (Modality, bool) {
+    let sentence = a.sentences[si].tokens.clone();
+    let mut found = [false; 5];
+    for hit in k.modality.cues.find(&a.tokens, keys, sentence.clone()) {
+        let (phrase, &m) = k.modality.cues.get(hit.phrase);
+        let in_clause = hit.first >= clause.start && hit.first < clause.end;
+        // A cue word that is part of the event cue itself does not count.
+        if hit.first >= c.first && hit.first < c.last && phrase.len() == 1 && m != Modality::Negated
+        {
+            continue;
+        }
+        match m {
+            Modality::Negated => {
+                // Negation binds to what follows it closely: "did not sign",
+                // "no single currency"; "not only" is not a negation.
+                let followed_by_only = a.tokens.get(hit.last).is_some_and(|t| {
+                    t.folded == "only" || t.folded == "только" || t.folded == "tylko"
+                });
+                let near = hit.last <= c.first && c.first - hit.last <= 3 && in_clause;
+                if near && !followed_by_only {
+                    found[0] = true;
+                }
+            }
+            Modality::Hypothetical => found[1] = true,
+            Modality::Projected if in_clause => found[2] = true,
+            Modality::Observed if in_clause => found[3] = true,
+            Modality::Ongoing if in_clause => found[4] = true,
+            _ => {}
+        }
+    }
+    let order = [
+        Modality::Negated,
+        Modality::Hypothetical,
+        Modality::Projected,
+        Modality::Observed,
+        Modality::Ongoing,
+    ];
+    for (i, m) in order.iter().enumerate() {
+        if found[i] {
+            return (*m, true);
+        }
+    }
+    (default.unwrap_or(Modality::Observed), false)
+}
+
+/// The time of an event: the expression in its sentence nearest its cue,
+/// or failing that the latest one earlier in the paragraph (not for
+/// projections). The flag says whether the date was the sentence's own.
+fn date_of(
+    a: &Analysed<'_>,
+    dates: &[DateMention],
+    si: usize,
+    cue: usize,
+    modality: Modality,
+) -> Option<(DateSpan, bool)> {
+    let own = dates.iter().filter(|d| d.sentence == si).min_by_key(|d| {
+        if d.first > cue {
+            d.first - cue
+        } else {
+            cue - d.last.min(cue)
+        }
+    });
+    if let Some(d) = own {
+        return Some((d.span.clone(), true));
+    }
+    if matches!(modality, Modality::Projected | Modality::Hypothetical) {
+        return None;
+    }
+    let paragraph = a.sentences[si].paragraph;
+    dates
+        .iter()
+        .rev()
+        .find(|d| {
+            d.sentence < si
+                && a.sentences[d.sentence].paragraph == paragraph
+                && si - d.sentence <= 3
+        })
+        .map(|d| (d.span.clone(), false))
+}
+
+/// Actors: states and organizations named as the subject of the clause
+/// (before the cue, not after a place preposition), the demonyms that
+/// qualify the cue ("Russian-Belarusian exercises"); every party for
+/// signings, memberships and meetings. Also a country named as the place.
+fn actors_of(
+    k: &Knowledge,
+    a: &Analysed<'_>,
+    sentence_entities: &[&EntityHit],
+    clause: &std::ops::Range<usize>,
+    c: &Candidate,
+) -> (Vec<String>, Option<String>) {
+    let catalogue = &k.catalogue;
+    let preps = &k.sections.location_prepositions;
+    let is_party = |h: &EntityHit| {
+        matches!(
+            catalogue.entities()[h.entity].entity_kind(),
+            EntityKind::Country | EntityKind::Organization
+        )
+    };
+    let after_prep = |h: &EntityHit| {
+        let mut i = h.first;
+        // Skip an article: "in the Baltic".
+        while i > 0 && matches!(a.tokens[i - 1].folded.as_str(), "the" | "a") {
+            i -= 1;
+        }
+        i > 0 && preps.contains(&a.tokens[i - 1].folded) && a.tokens[i - 1].sentence == h.sentence
+    };
+    let possessive = |h: &EntityHit| {
+        let t = &a.tokens[h.last - 1];
+        t.folded.ends_with("'s")
+            || a.text[t.end..].starts_with('\'')
+            || a.text[t.end..].starts_with('’')
+    };
+    let mut actors: Vec<String> = Vec::new();
+    let push = |id: &str, actors: &mut Vec<String>| {
+        if !actors.iter().any(|x| x == id) {
+            actors.push(id.to_string());
+        }
+    };
+    let all_parties = matches!(
+        c.rule_type,
+        EventType::AgreementSigned | EventType::MembershipChange | EventType::LeaderMeeting
+    );
+    let mut country = None;
+    for h in sentence_entities {
+        if !is_party(h) {
+            continue;
+        }
+        let id = &catalogue.entities()[h.entity].id;
+        let is_country = catalogue.entities()[h.entity].kind == "country";
+        if h.role == Role::Demonym {
+            // "Russian-Belarusian military exercises": the qualifiers just
+            // before the cue are its actors.
+            if h.last <= c.first && c.first - h.last <= 3 && h.first >= clause.start {
+                push(id, &mut actors);
+            } else if is_country && h.first >= c.last && country.is_none() && h.first - c.last <= 3
+            {
+                country = Some(id.clone());
+            }
+            continue;
+        }
+        if after_prep(h) || (possessive(h) && h.first >= clause.start) {
+            if is_country && country.is_none() {
+                country = Some(id.clone());
+            }
+            if !all_parties {
+                continue;
+            }
+        }
+        if all_parties || (h.last <= c.first && h.first >= clause.start) {
+            push(id, &mut actors);
+        }
+    }
+    if actors.is_empty() && !all_parties {
+        // Fall back to the sentence's first named party before the cue.
+        if let Some(h) = sentence_entities.iter().find(|h| {
+            is_party(h)
+                && h.role != Role::Demonym
+                && h.last <= c.first
+                && !after_prep(h)
+                && !possessive(h)
+        }) {
+            push(&catalogue.entities()[h.entity].id, &mut actors);
+        }
+    }
+    (actors, country)
+}
