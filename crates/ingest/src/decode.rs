@@ -66,44 +66,64 @@ pub(crate) fn decode(source: &str, bytes: &[u8]) -> Result<Decoded, IngestError>
     }
 
     // 4. Detection, with Cyrillic code pages re-ranked by letter statistics.
+    // Both look at a sample; only the winner decodes the whole input.
+    let sample = sample_at_line_end(bytes, SAMPLE_BYTES);
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
+    detector.feed(sample, sample.len() == bytes.len());
     let guess = detector.guess(None, false);
-    let guessed_text = guess.decode_without_bom_handling_and_without_replacement(bytes);
     let cyrillic_guess = CYRILLIC.contains(&guess);
-    let guessed_cyr_letters = guessed_text
-        .as_deref()
+    let guessed_cyr_letters = guess
+        .decode_without_bom_handling_and_without_replacement(sample)
         .map(|t| t.chars().filter(|c| is_cyrillic(*c)).count())
         .unwrap_or(0);
-    let (enc, text) = if cyrillic_guess || guessed_cyr_letters >= 8 {
-        let mut best: Option<(f64, &'static Encoding, String)> = None;
+    let enc = if cyrillic_guess || guessed_cyr_letters >= 8 {
         let extra = (!cyrillic_guess).then_some(guess);
+        let mut best: Option<(f64, &'static Encoding)> = None;
         for enc in CYRILLIC.iter().copied().chain(extra) {
-            let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) else {
+            let Some(text) = enc.decode_without_bom_handling_and_without_replacement(sample) else {
                 continue;
             };
             let score = cyrillic_score(&text);
-            if best.as_ref().is_none_or(|(s, _, _)| score > *s + 1e-9) {
-                best = Some((score, enc, text.into_owned()));
+            if best.is_none_or(|(s, _)| score > s + 1e-9) {
+                best = Some((score, enc));
             }
         }
-        let (_, enc, text) =
-            best.ok_or_else(|| enc_err("no Cyrillic code page decodes the bytes".to_string()))?;
-        (enc, text)
+        best.map(|(_, e)| e)
+            .ok_or_else(|| enc_err("no Cyrillic code page decodes the bytes".to_string()))?
     } else {
-        let text = guessed_text.ok_or_else(|| {
+        guess
+    };
+    let text = enc
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .ok_or_else(|| {
             enc_err(format!(
                 "not UTF-8, and the best guess ({}) does not decode the bytes",
-                guess.name()
+                enc.name()
             ))
-        })?;
-        (guess, text.into_owned())
-    };
+        })?
+        .into_owned();
     check_text(source, &text, enc)?;
     Ok(Decoded {
         text,
         encoding: label(enc),
     })
+}
+
+/// Bytes examined to choose a legacy encoding.
+const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// At most `max` bytes from the start, cut after a newline when there is
+/// one in the second half (so no multi-byte sequence is split in typical
+/// text).
+fn sample_at_line_end(bytes: &[u8], max: usize) -> &[u8] {
+    if bytes.len() <= max {
+        return bytes;
+    }
+    let head = &bytes[..max];
+    match head.iter().rposition(|&b| b == b'\n') {
+        Some(i) if i > max / 2 => &head[..=i],
+        _ => head,
+    }
 }
 
 /// Cyrillic single-byte encodings tried, in order of preference on ties
@@ -250,7 +270,7 @@ impl LetterStats {
             }
             if is_cyrillic(c) {
                 s.cyrillic += 1;
-                if c.is_lowercase() {
+                if ('а'..='џ').contains(&c) || c > 'џ' && c.is_lowercase() {
                     s.cyrillic_lower += 1;
                 }
                 if is_common_cyrillic(c) {
@@ -278,7 +298,11 @@ impl LetterStats {
 }
 
 fn is_cyrillic(c: char) -> bool {
-    ('\u{0400}'..='\u{04ff}').contains(&c) && c.is_alphabetic()
+    match c as u32 {
+        0x400..=0x45f => true,
+        0x460..=0x4ff => c.is_alphabetic(),
+        _ => false,
+    }
 }
 
 /// The most frequent letters of Russian, Belarusian and Ukrainian text

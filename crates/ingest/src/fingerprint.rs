@@ -2,25 +2,27 @@
 //! detection.
 
 use sha2::{Digest, Sha256};
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{is_nfkc, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Normalises text for hashing and de-duplication: NFKC, lower case,
 /// ё→е, typographic quotes to `"` / `'`, dashes and hyphens to `-`, every
 /// whitespace run to one space, trimmed. Idempotent.
 pub fn normalise_text(text: &str) -> String {
     let mut out = normalise_pass(text);
-    // Lower-casing can, rarely, produce text that NFKC changes again; a
-    // couple of extra passes reach the fixed point.
-    for _ in 0..3 {
-        if is_nfkc_quick(out.chars()) == IsNormalized::Yes {
-            let again = normalise_pass(&out);
-            if again == out {
-                return out;
-            }
-            out = again;
-        } else {
-            out = normalise_pass(&out);
+    // One pass leaves NFKC-normal, lower-case, folded text unless lower-
+    // casing produced a sequence NFKC would change again (rare: combining
+    // marks); further passes reach the fixed point.
+    for _ in 0..4 {
+        let normal = all_fast(&out)
+            || match is_nfkc_quick(out.chars()) {
+                IsNormalized::Yes => true,
+                IsNormalized::Maybe => is_nfkc(&out),
+                IsNormalized::No => false,
+            };
+        if normal {
+            break;
         }
+        out = normalise_pass(&out);
     }
     out
 }
@@ -40,22 +42,38 @@ fn normalise_pass(text: &str) -> String {
             out.push(c);
         }
     };
-    if text.is_ascii() {
-        for c in text.chars() {
-            push(c.to_ascii_lowercase(), &mut out);
-        }
-    } else {
-        for c in text.nfkc() {
-            if c.is_lowercase() || !c.is_alphabetic() {
-                push(c, &mut out);
-            } else {
-                for l in c.to_lowercase() {
-                    push(l, &mut out);
-                }
+    let mut lower = |c: char, out: &mut String| {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase(), out);
+        } else if ('А'..='Я').contains(&c) {
+            push(char::from_u32(c as u32 + 0x20).unwrap_or(c), out);
+        } else if ('а'..='џ').contains(&c) {
+            push(c, out);
+        } else {
+            for l in c.to_lowercase() {
+                push(l, out);
             }
         }
+    };
+    if all_fast(text) || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().for_each(|c| lower(c, &mut out));
+    } else {
+        text.nfkc().for_each(|c| lower(c, &mut out));
     }
     out
+}
+
+/// Whether every character is one that NFKC leaves alone and that needs no
+/// table look-up to say so: ASCII, basic Cyrillic, Latin-1 letters and
+/// Latin Extended-A (minus its few compatibility characters). Lets the
+/// common case skip the normalisation tables.
+fn all_fast(text: &str) -> bool {
+    text.chars().all(|c| match c as u32 {
+        0x00..=0x7f | 0xc0..=0xff | 0x400..=0x45f | 0x490..=0x491 => true,
+        0x132 | 0x133 | 0x13f | 0x140 | 0x149 | 0x17f => false,
+        0x100..=0x17f => true,
+        _ => false,
+    })
 }
 
 fn fold(c: char) -> char {
