@@ -4,6 +4,8 @@
 //! and language, and provides the fingerprints (content hash, SimHash) used
 //! for de-duplication. It is pure: no database, no network.
 
+#![warn(missing_docs)]
+
 mod date;
 mod decode;
 mod feed;
@@ -390,6 +392,16 @@ mod tests {
             sniff_format("<?xml version=\"1.0\"?><svg></svg>", "xml"),
             Sniffed::OtherXml("svg".into())
         );
+    }
+
+    #[test]
+    fn declared_language_wins_over_detection() {
+        let page = b"<html lang=\"uk\"><body><p>This paragraph is plainly written in English, whatever the page claims.</p></body></html>";
+        let out = read_bytes("p.html", page, None).expect("reads");
+        assert_eq!(out.documents[0].language.as_deref(), Some("uk"));
+        let page = b"<html><body><p>This paragraph is plainly written in English, whatever the page claims.</p></body></html>";
+        let out = read_bytes("p.html", page, None).expect("reads");
+        assert_eq!(out.documents[0].language.as_deref(), Some("en"));
     }
 
     #[test]
