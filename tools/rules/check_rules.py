@@ -19,7 +19,9 @@ Checks
 
 Phrase syntax: lower case; words separated by single spaces; written folded
 (no ё, no typographic quotes/dashes/apostrophes); `*` only at the end of a
-word, after a prefix of at least 3 letters; `~` only as a whole inner word.
+word, after a prefix of at least 3 letters (2 inside a longer phrase) and with no hyphen in it (the engine
+tokenises "командно-штабные" as two words: write "командно штабн*"); an
+apostrophe only inside a word; `~` only as a whole inner word.
 
 Prints per-language counts; exits 1 and lists every problem when a check fails.
 Python 3.11+, standard library only.
@@ -114,6 +116,9 @@ def check_phrase(where, p):
                 err(where, f"phrase {p!r}: '~' at the start or end matches nothing useful")
                 ok = False
             continue
+        if w.startswith("'") or w.endswith("'"):
+            err(where, f"phrase {p!r}: {w!r} never matches: the engine keeps an apostrophe only between letters")
+            ok = False
         if "~" in w:
             err(where, f"phrase {p!r}: '~' must be a word of its own")
             ok = False
@@ -121,8 +126,11 @@ def check_phrase(where, p):
             if w.count("*") > 1 or not w.endswith("*"):
                 err(where, f"phrase {p!r}: '*' only allowed once, at the end of a word ({w!r})")
                 ok = False
-            elif len(w) - 1 < MIN_PREFIX:
-                err(where, f"phrase {p!r}: prefix {w!r} shorter than {MIN_PREFIX} letters over-matches")
+            elif "-" in w:
+                err(where, f"phrase {p!r}: {w!r} never matches: the engine splits hyphenated words into tokens, write {w.replace('-', ' ')!r}")
+                ok = False
+            elif len(w) - 1 < (MIN_PREFIX if len([x for x in words if x and x != "~"]) == 1 else 2):
+                err(where, f"phrase {p!r}: prefix {w!r} too short, it over-matches")
                 ok = False
     return ok
 
