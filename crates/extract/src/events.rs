@@ -59,8 +59,8 @@ fn clauses(a: &Analysed<'_>, sentence: usize) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Heading level: roman-numbered and plain headings open a section,
-/// arabic- or letter-numbered ones a subsection.
+/// Heading level: roman-numbered headings open a section; numbered,
+/// lettered and plain ones a subsection.
 fn heading_level(a: &Analysed<'_>, sentence: usize) -> u8 {
     let s = &a.sentences[sentence];
     let Some(first) = a.tokens.get(s.tokens.start) else {
@@ -103,11 +103,19 @@ pub fn detect(
     a: &Analysed<'_>,
     keys: &[&str],
     facts: &DocumentFacts<'_>,
+    lang: Option<&str>,
 ) -> Vec<EventRecord> {
     let mut out = Vec::new();
     let mut section_default: Option<Modality> = None;
+    let mut last_event: Option<(usize, (EventType, Modality))> = None;
     let mut sub_default: Option<Modality> = None;
     let catalogue = &k.catalogue;
+    let mut in_date = vec![false; a.tokens.len()];
+    for d in facts.dates {
+        for x in &mut in_date[d.first..d.last.min(a.tokens.len())] {
+            *x = true;
+        }
+    }
     for (si, s) in a.sentences.iter().enumerate() {
         if s.heading {
             let cue = k
@@ -131,6 +139,9 @@ pub fn detect(
             for hit in k.events.cues.find(&a.tokens, keys, clause.clone()) {
                 let (phrase, &ri) = k.events.cues.get(hit.phrase);
                 let rule = &k.events.rules[ri];
+                if !crate::rules::applies(&rule.language, lang) {
+                    continue;
+                }
                 if !rule.with_any.is_empty()
                     && rule
                         .with_any
@@ -180,8 +191,17 @@ pub fn detect(
                 }
             }
             let Some(c) = best else { continue };
-            let (modality, modality_cue) =
-                modality_of(k, a, keys, si, &clause, &c, sub_default.or(section_default));
+            let (modality, modality_cue) = modality_of(
+                k,
+                a,
+                keys,
+                si,
+                &clause,
+                &c,
+                sub_default.or(section_default),
+                &in_date,
+                lang,
+            );
             let date = date_of(a, facts.dates, si, c.first, modality);
             let (actors, country_from_text) = actors_of(k, a, &sentence_entities, &clause, &c);
             let involved: Vec<String> = {
@@ -201,13 +221,28 @@ pub fn detect(
             let place = facts.places.iter().find(|(ps, _, _)| *ps == si);
             let country = place.and_then(|(_, _, c)| c.clone()).or(country_from_text);
             let mut confidence = c.confidence;
-            if modality_cue {
+            if modality_cue.is_some() {
                 confidence += 0.05;
             }
             if date.as_ref().is_some_and(|(_, own)| *own) {
                 confidence += 0.05;
             }
             let (start, end) = a.char_span(s.start, s.end);
+            // A list item restating the event of its heading or of the item
+            // before it is the same event, not a new one.
+            let list_item = a.text[s.start..].starts_with(['-', '•', '–', '*']);
+            if let Some((prev_si, prev)) = last_event.as_ref() {
+                let prev_heading = a.sentences[*prev_si].heading;
+                if (list_item || prev_heading)
+                    && *prev_si + 2 >= si
+                    && *prev_si < si
+                    && prev.0 == c.rule_type
+                    && prev.1 == modality
+                {
+                    continue;
+                }
+            }
+            last_event = Some((si, (c.rule_type, modality)));
             out.push(EventRecord {
                 event_type: c.rule_type,
                 domain: c.rule_type.domain(),
@@ -223,7 +258,9 @@ pub fn detect(
                     end,
                     text: a.text[s.start..s.end].to_string(),
                 },
-                cues: vec![c.cue],
+                cues: std::iter::once(c.cue)
+                    .chain(modality_cue.map(|m| format!("modality: {m}")))
+                    .collect(),
             });
         }
     }
@@ -238,12 +275,37 @@ fn modality_of(
     clause: &std::ops::Range<usize>,
     c: &Candidate,
     default: Option<Modality>,
-) -> (Modality, bool) {
+    in_date: &[bool],
+    lang: Option<&str>,
+) -> (Modality, Option<String>) {
     let sentence = a.sentences[si].tokens.clone();
-    let mut found = [false; 5];
+    let mut found: [Option<String>; 2] = Default::default();
+    // Tense and aspect: the cue nearest the event's own cue wins.
+    let mut nearest: Option<(usize, Modality, String)> = None;
+    let distance = |first: usize| {
+        if first >= c.last {
+            first - c.last
+        } else {
+            c.first.saturating_sub(first)
+        }
+    };
+    // An English event verb in the past ("signed", "joined") is its own cue.
+    if lang.is_none_or(|l| l == "en")
+        && a.tokens[c.first].folded.ends_with("ed")
+        && a.tokens[c.first].script == crate::text::Script::Latin
+    {
+        nearest = Some((0, Modality::Observed, a.tokens[c.first].folded.clone()));
+    }
     for hit in k.modality.cues.find(&a.tokens, keys, sentence.clone()) {
-        let (phrase, &m) = k.modality.cues.get(hit.phrase);
+        let (phrase, (m, cue_lang)) = k.modality.cues.get(hit.phrase);
+        let m = *m;
+        if !crate::rules::applies(cue_lang, lang) {
+            continue;
+        }
         let in_clause = hit.first >= clause.start && hit.first < clause.end;
+        if in_date.get(hit.first).copied().unwrap_or(false) {
+            continue;
+        }
         // A cue word that is part of the event cue itself does not count.
         if hit.first >= c.first && hit.first < c.last && phrase.len() == 1 && m != Modality::Negated
         {
@@ -258,29 +320,31 @@ fn modality_of(
                 });
                 let near = hit.last <= c.first && c.first - hit.last <= 3 && in_clause;
                 if near && !followed_by_only {
-                    found[0] = true;
+                    found[0] = Some(phrase.text.clone());
                 }
             }
-            Modality::Hypothetical => found[1] = true,
-            Modality::Projected if in_clause => found[2] = true,
-            Modality::Observed if in_clause => found[3] = true,
-            Modality::Ongoing if in_clause => found[4] = true,
+            Modality::Hypothetical if in_clause || hit.first < clause.start => {
+                found[1] = Some(phrase.text.clone())
+            }
+            Modality::Projected | Modality::Observed | Modality::Ongoing if in_clause => {
+                let d = distance(hit.first);
+                if nearest.as_ref().is_none_or(|(nd, _, _)| d < *nd) {
+                    nearest = Some((d, m, phrase.text.clone()));
+                }
+            }
             _ => {}
         }
     }
-    let order = [
-        Modality::Negated,
-        Modality::Hypothetical,
-        Modality::Projected,
-        Modality::Observed,
-        Modality::Ongoing,
-    ];
-    for (i, m) in order.iter().enumerate() {
-        if found[i] {
-            return (*m, true);
-        }
+    if let Some(cue) = found[0].take() {
+        return (Modality::Negated, Some(cue));
     }
-    (default.unwrap_or(Modality::Observed), false)
+    if let Some(cue) = found[1].take() {
+        return (Modality::Hypothetical, Some(cue));
+    }
+    match nearest {
+        Some((_, m, cue)) => (m, Some(cue)),
+        None => (default.unwrap_or(Modality::Observed), None),
+    }
 }
 
 /// The time of an event: the expression in its sentence nearest its cue,

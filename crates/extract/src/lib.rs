@@ -251,7 +251,7 @@ impl Knowledge {
             dates: &dates,
             places: &event_places,
         };
-        let events = events::detect(self, &a, &keys, &facts);
+        let events = events::detect(self, &a, &keys, &facts, doc.language.as_deref());
         ExtractRecord {
             doc: RecordDoc {
                 id: doc_id.to_string(),

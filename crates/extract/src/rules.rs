@@ -10,10 +10,27 @@ use watchfloor_model::{EventType, Modality};
 use crate::phrase::PhraseSet;
 use crate::KnowledgeError;
 
+/// Whether rules written in `rule_lang` apply to a document in `doc_lang`:
+/// a document's own language, its close neighbours (ru/uk/be share much
+/// vocabulary), or everything when the language is unknown or other.
+pub fn applies(rule_lang: &str, doc_lang: Option<&str>) -> bool {
+    fn group(l: &str) -> &'static str {
+        match l {
+            "ru" | "uk" | "be" => "east-slavic",
+            "pl" => "pl",
+            "en" => "en",
+            _ => "other",
+        }
+    }
+    match doc_lang {
+        None => true,
+        Some(d) => group(d) == "other" || group(d) == group(rule_lang),
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventRuleFile {
-    #[allow(dead_code)]
     language: String,
     #[serde(default)]
     rule: Vec<EventRuleSpec>,
@@ -40,6 +57,8 @@ struct EventRuleSpec {
 pub struct EventRule {
     /// Where it was written (`events/en.toml#12`).
     pub origin: String,
+    /// Language of its cues (ISO 639-1).
+    pub language: String,
     /// The type it signals.
     pub event_type: EventType,
     /// How explicit its cue is.
@@ -108,6 +127,7 @@ impl EventRules {
             let index = self.rules.len();
             self.rules.push(EventRule {
                 origin: format!("{file}#{}", spec.id.unwrap_or_else(|| (n + 1).to_string())),
+                language: parsed.language.clone(),
                 event_type,
                 confidence,
                 with_any: phrases(file, &spec.with_any)?,
@@ -143,8 +163,8 @@ struct ModalityLists {
 /// Modality cues of every language.
 #[derive(Default)]
 pub struct ModalityCues {
-    /// Cue phrases with the modality they signal.
-    pub cues: PhraseSet<Modality>,
+    /// Cue phrases with the modality they signal and their language.
+    pub cues: PhraseSet<(Modality, String)>,
 }
 
 impl ModalityCues {
@@ -161,7 +181,7 @@ impl ModalityCues {
                 (Modality::Observed, &lists.observed),
             ] {
                 for p in list {
-                    if !self.cues.add(p, modality) {
+                    if !self.cues.add(p, (modality, lang.clone())) {
                         return Err(bad(file, format!("[{lang}] cue {p:?} is empty")));
                     }
                 }
