@@ -378,10 +378,27 @@ def find_gold(arg):
     return None
 
 
+def taxonomy_coverage(chk: Checker, gold_dir: Path | None):
+    """Every example ID named in shared/spec/TAXONOMY.md (except geo: places) must exist."""
+    spec = gold_dir.parent / "spec" / "TAXONOMY.md" if gold_dir is not None else None
+    if spec is None or not spec.is_file():
+        print("taxonomy coverage: TAXONOMY.md not found; skipped")
+        return
+    text = spec.read_text(encoding="utf-8")
+    ids = set()
+    for tok in re.findall(r"`([^`]+)`", text):
+        if re.fullmatch(r"[A-Z]{3}", tok) or re.fullmatch(r"(org|body|mil|wpn|ex|doc|per|site):[A-Z0-9_:]+", tok):
+            ids.add(tok)
+    missing = sorted(i for i in ids if i not in chk.entities)
+    print(f"taxonomy coverage ({spec.name}): IDs {len(ids) - len(missing)}/{len(ids)}")
+    for m in missing:
+        chk.errors.append(f"taxonomy: {m} [id]: named in TAXONOMY.md but missing from the catalogue")
+
+
 def gold_coverage(chk: Checker, gold_path: Path | None):
     import json
-    if gold_path is None:
-        print("gold coverage: no gold directory found (set WATCHFLOOR_SHARED or --gold); skipped")
+    if gold_path is None or not gold_path.exists():
+        print(f"gold coverage: no gold file or directory found ({gold_path or 'set WATCHFLOOR_SHARED or --gold'}); skipped")
         return
     files = sorted(gold_path.glob("*.gold.json")) if gold_path.is_dir() else [gold_path]
     for gf in files:
@@ -421,16 +438,19 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", help="gold file or directory (default: ../shared/gold beside the repository)")
     ap.add_argument("--quiet", action="store_true", help="print errors only")
-    ap.add_argument("--no-gold", action="store_true", help="skip the gold coverage check")
+    ap.add_argument("--no-gold", action="store_true", help="skip the gold and taxonomy coverage checks")
+    ap.add_argument("--dir", help="catalogue directory to check (default: the one holding this script)")
     args = ap.parse_args(argv)
-    files = sorted(HERE.glob("*.toml"))
+    files = sorted((Path(args.dir) if args.dir else HERE).glob("*.toml"))
     chk = Checker()
     chk.load(files)
     chk.cross()
     if not args.quiet:
         chk.summary()
     if not args.no_gold:
-        gold_coverage(chk, find_gold(args.gold))
+        gold = find_gold(args.gold)
+        gold_coverage(chk, gold)
+        taxonomy_coverage(chk, gold if gold is None or gold.is_dir() else gold.parent)
     for w in chk.warnings if not args.quiet else []:
         print("warning: " + w)
     for e in chk.errors:
