@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, Rust tests (unit and end-to-end
+# runs of the binary on real fixtures), and the Python checks of the data
+# build scripts and knowledge files. Installs what the tests need.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== toolchain components"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+echo "== data checks (Python standard library only)"
+python3 data/catalogue/check.py
+python3 tools/rules/check_rules.py
+python3 -m unittest -q tools/gazetteer/test_build.py tools/basemap/test_basemap.py
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+
+echo "== cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace --release 2>&1 | tee target/test-output.txt
+passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' target/test-output.txt | awk '{s+=$4} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+echo "rust: ${passed} passed, ${failed} failed"
