@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -12,7 +12,7 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            collect(&path, root, out);
+            collect(&path, out);
         } else if path.extension().is_some_and(|e| e == "toml" || e == "tsv") {
             out.push(path);
         }
@@ -27,7 +27,7 @@ fn main() {
     for sub in ["catalogue", "rules", "gazetteer"] {
         let dir = data.join(sub);
         println!("cargo:rerun-if-changed={}", dir.display());
-        collect(&dir, &data, &mut files);
+        collect(&dir, &mut files);
     }
     let mut code = String::from("/// Knowledge files compiled in: (path under data/, contents).\npub static FILES: &[(&str, &str)] = &[\n");
     for f in &files {

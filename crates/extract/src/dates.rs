@@ -138,7 +138,7 @@ impl DateLexicon {
             self.to.extend(l.to.iter().map(|w| words(w)));
         }
         // Longest relative phrases first.
-        self.relative.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        self.relative.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
         Ok(())
     }
 }
@@ -298,8 +298,10 @@ impl Scan<'_, '_> {
                     return Some((span_of(d, d, TimePrecision::Day), i + 3));
                 }
             }
-            if (g1 == "." && g2 == ".") || (g1 == "/" && g2 == "/") {
-                if self.tok(i + 2).is_some_and(|x| x.folded.len() == 4) {
+            if ((g1 == "." && g2 == ".") || (g1 == "/" && g2 == "/"))
+                && self.tok(i + 2).is_some_and(|x| x.folded.len() == 4)
+            {
+                {
                     if let Some(d) = ymd(c as i16, b as i8, a as i8) {
                         return Some((
                             span_of(d, d, TimePrecision::Day),

@@ -267,6 +267,7 @@ pub fn detect(
     out
 }
 
+#[allow(clippy::too_many_arguments)] // one call site; the arguments are the clause's context
 fn modality_of(
     k: &Knowledge,
     a: &Analysed<'_>,

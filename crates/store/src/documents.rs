@@ -136,7 +136,7 @@ impl Store {
         {
             let mut stmt = tx.prepare_cached(
                 "SELECT id, simhash FROM documents
-                 WHERE band0 = ?1 OR band1 = ?2 OR band2 = ?3 OR band3 = ?4",
+                 WHERE (band0 = ?1 OR band1 = ?2 OR band2 = ?3 OR band3 = ?4) AND duplicate_of IS NULL",
             )?;
             let rows = stmt.query_map(params![b[0], b[1], b[2], b[3]], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))

@@ -52,6 +52,13 @@ pub enum ExtractFormat {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// The main job on the bundled sample corpus: ingest it, extract it,
+    /// and print what is stored.
+    Demo {
+        /// The sample corpus folder.
+        #[arg(long, default_value = "data/samples/corpus")]
+        samples: PathBuf,
+    },
     /// Ingest files and directories (recursively) into the database.
     ///
     /// Formats are detected by content: plain text, Markdown, HTML, PDF with
@@ -193,6 +200,28 @@ fn open_existing(path: &std::path::Path) -> Result<Store> {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Demo { samples } => {
+            if !samples.is_dir() {
+                bail!("sample corpus {} not found: run `watchfloor demo` from the repository root or pass --samples", samples.display());
+            }
+            let mut store = open_store(&cli.db)?;
+            println!(
+                "== ingesting {} into {}",
+                samples.display(),
+                cli.db.display()
+            );
+            let ingested = crate::ingest_cmd::run(&mut store, std::slice::from_ref(&samples))?;
+            println!("== extracting");
+            crate::extract_cmd::run_stored(&knowledge(&cli.data)?, &mut store)?;
+            let stats = store.stats()?;
+            println!("== stored\n{}", serde_json::to_string_pretty(&stats)?);
+            println!(
+                "database: {}  (try `watchfloor --db {} documents list`)",
+                cli.db.display(),
+                cli.db.display()
+            );
+            Ok(ingested)
+        }
         Command::Ingest { paths } => crate::ingest_cmd::run(&mut open_store(&cli.db)?, &paths),
         Command::Stats { format } => {
             let stats = open_existing(&cli.db)?.stats()?;
