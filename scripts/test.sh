@@ -11,7 +11,8 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 echo "== data checks (Python standard library only)"
 python3 data/catalogue/check.py
 python3 tools/rules/check_rules.py
-python3 -m unittest -q tools/gazetteer/test_build.py tools/basemap/test_basemap.py
+python3 -m unittest -q tools/gazetteer/test_build.py
+python3 -m unittest -q tools/basemap/test_basemap.py
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
