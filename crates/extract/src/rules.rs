@@ -160,6 +160,18 @@ struct ModalityLists {
     observed: Vec<String>,
 }
 
+impl ModalityLists {
+    fn by_modality(&self) -> [(Modality, &Vec<String>); 5] {
+        [
+            (Modality::Projected, &self.projected),
+            (Modality::Hypothetical, &self.hypothetical),
+            (Modality::Negated, &self.negated),
+            (Modality::Ongoing, &self.ongoing),
+            (Modality::Observed, &self.observed),
+        ]
+    }
+}
+
 /// Modality cues of every language.
 #[derive(Default)]
 pub struct ModalityCues {
@@ -173,13 +185,7 @@ impl ModalityCues {
         let parsed: BTreeMap<String, ModalityLists> =
             toml::from_str(text).map_err(|e| toml_err(file, e))?;
         for (lang, lists) in parsed {
-            for (modality, list) in [
-                (Modality::Projected, &lists.projected),
-                (Modality::Hypothetical, &lists.hypothetical),
-                (Modality::Negated, &lists.negated),
-                (Modality::Ongoing, &lists.ongoing),
-                (Modality::Observed, &lists.observed),
-            ] {
+            for (modality, list) in lists.by_modality() {
                 for p in list {
                     if !self.cues.add(p, (modality, lang.clone())) {
                         return Err(bad(file, format!("[{lang}] cue {p:?} is empty")));
@@ -233,13 +239,7 @@ impl SectionRules {
     pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), KnowledgeError> {
         let parsed: SectionFile = toml::from_str(text).map_err(|e| toml_err(file, e))?;
         for (lang, lists) in parsed.headings {
-            for (modality, list) in [
-                (Modality::Projected, &lists.projected),
-                (Modality::Hypothetical, &lists.hypothetical),
-                (Modality::Negated, &lists.negated),
-                (Modality::Ongoing, &lists.ongoing),
-                (Modality::Observed, &lists.observed),
-            ] {
+            for (modality, list) in lists.by_modality() {
                 for p in list {
                     if !self.headings.add(p, modality) {
                         return Err(bad(file, format!("[headings.{lang}] cue {p:?} is empty")));
