@@ -92,6 +92,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX event_entities_entity ON event_entities(entity_id);
     CREATE INDEX event_entities_event ON event_entities(event_id);
     "#,
+    // 3: near-duplicate candidates are originals only; index just those, so
+    // a story syndicated thousands of times does not make every insert scan
+    // every copy.
+    r#"
+    DROP INDEX documents_band0;
+    DROP INDEX documents_band1;
+    DROP INDEX documents_band2;
+    DROP INDEX documents_band3;
+    CREATE INDEX documents_band0 ON documents(band0) WHERE duplicate_of IS NULL;
+    CREATE INDEX documents_band1 ON documents(band1) WHERE duplicate_of IS NULL;
+    CREATE INDEX documents_band2 ON documents(band2) WHERE duplicate_of IS NULL;
+    CREATE INDEX documents_band3 ON documents(band3) WHERE duplicate_of IS NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
