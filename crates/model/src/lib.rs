@@ -7,6 +7,7 @@
 mod document;
 mod event;
 
+pub use assessment::{Assessment, Change, EvidenceItem, IndexPoint, IndicatorAssessment, IndicatorStatus};
 pub use document::{Document, DocumentFormat};
 pub use event::{
     DateSpan, Domain, EntityKind, EntityRecord, EventRecord, EventType, Evidence, ExtractRecord,
