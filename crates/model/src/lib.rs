@@ -4,10 +4,13 @@
 //!
 //! This crate does no I/O; it only names things and (de)serialises them.
 
+mod assessment;
 mod document;
 mod event;
 
-pub use assessment::{Assessment, Change, EvidenceItem, IndexPoint, IndicatorAssessment, IndicatorStatus};
+pub use assessment::{
+    Assessment, Change, EvidenceItem, IndexPoint, IndicatorAssessment, IndicatorStatus,
+};
 pub use document::{Document, DocumentFormat};
 pub use event::{
     DateSpan, Domain, EntityKind, EntityRecord, EventRecord, EventType, Evidence, ExtractRecord,
