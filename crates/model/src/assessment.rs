@@ -72,6 +72,32 @@ pub struct IndicatorAssessment {
     pub modalities: BTreeMap<String, usize>,
     /// The evidence.
     pub evidence: Vec<EvidenceItem>,
+    /// The objective this indicator shows progress towards (pack ID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
+    /// Number of matching events (`evidence` may list fewer).
+    #[serde(default)]
+    pub evidence_total: usize,
+    /// Estimative judgement from corroboration and recency (none without
+    /// evidence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<Judgement>,
+}
+
+/// An estimative judgement in the words of ICD 203 (TAXONOMY.md), derived
+/// from the evidence, never written by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    /// ICD 203 probability words, e.g. `likely`.
+    pub likelihood: String,
+    /// The range those words stand for, e.g. `55-80%`.
+    pub probability: String,
+    /// Confidence in the judgement: `low`, `moderate` or `high`.
+    pub confidence: String,
+    /// The judgement as a sentence.
+    pub text: String,
+    /// What it rests on (sources, recency).
+    pub basis: String,
 }
 
 /// One point of an index time series.
@@ -120,4 +146,11 @@ pub struct Assessment {
     pub formula: String,
     /// Changes since the given date or the last run.
     pub changes: Vec<Change>,
+    /// The day the assessment judges recency against (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// What `changes` are measured against: a date, a previous run, or
+    /// `first run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_since: Option<String>,
 }

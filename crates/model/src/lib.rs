@@ -9,7 +9,7 @@ mod document;
 mod event;
 
 pub use assessment::{
-    Assessment, Change, EvidenceItem, IndexPoint, IndicatorAssessment, IndicatorStatus,
+    Assessment, Change, EvidenceItem, IndexPoint, IndicatorAssessment, IndicatorStatus, Judgement,
 };
 pub use document::{Document, DocumentFormat};
 pub use event::{
