@@ -110,6 +110,24 @@ pub fn detect(
     let mut last_event: Option<(usize, (EventType, Modality))> = None;
     let mut sub_default: Option<Modality> = None;
     let catalogue = &k.catalogue;
+    let mut by_sentence: Vec<Vec<usize>> = vec![Vec::new(); a.sentences.len()];
+    for (i, h) in facts.entities.iter().enumerate() {
+        if let Some(list) = by_sentence.get_mut(h.sentence) {
+            list.push(i);
+        }
+    }
+    let mut places_by_sentence: Vec<Option<usize>> = vec![None; a.sentences.len()];
+    for (i, (ps, _, _)) in facts.places.iter().enumerate() {
+        if let Some(slot) = places_by_sentence.get_mut(*ps) {
+            slot.get_or_insert(i);
+        }
+    }
+    let mut dates_by_sentence: Vec<Vec<usize>> = vec![Vec::new(); a.sentences.len()];
+    for (i, d) in facts.dates.iter().enumerate() {
+        if let Some(list) = dates_by_sentence.get_mut(d.sentence) {
+            list.push(i);
+        }
+    }
     let mut in_date = vec![false; a.tokens.len()];
     for d in facts.dates {
         for x in &mut in_date[d.first..d.last.min(a.tokens.len())] {
@@ -132,8 +150,11 @@ pub fn detect(
                 sub_default = cue;
             }
         }
-        let sentence_entities: Vec<&EntityHit> =
-            facts.entities.iter().filter(|h| h.sentence == si).collect();
+        let sentence_entities: Vec<&EntityHit> = by_sentence[si]
+            .iter()
+            .map(|&i| &facts.entities[i])
+            .collect();
+        let mut modality_hits: Option<Vec<crate::phrase::PhraseHit>> = None;
         for clause in clauses(a, si) {
             let mut best: Option<Candidate> = None;
             for hit in k.events.cues.find(&a.tokens, keys, clause.clone()) {
@@ -194,15 +215,15 @@ pub fn detect(
             let (modality, modality_cue) = modality_of(
                 k,
                 a,
-                keys,
-                si,
+                modality_hits
+                    .get_or_insert_with(|| k.modality.cues.find(&a.tokens, keys, s.tokens.clone())),
                 &clause,
                 &c,
                 sub_default.or(section_default),
                 &in_date,
                 lang,
             );
-            let date = date_of(a, facts.dates, si, c.first, modality);
+            let date = date_of(a, facts.dates, &dates_by_sentence, si, c.first, modality);
             let (actors, country_from_text) = actors_of(k, a, &sentence_entities, &clause, &c);
             let involved: Vec<String> = {
                 let mut v: Vec<String> = Vec::new();
@@ -218,7 +239,7 @@ pub fn detect(
                 }
                 v
             };
-            let place = facts.places.iter().find(|(ps, _, _)| *ps == si);
+            let place = places_by_sentence[si].map(|i| &facts.places[i]);
             let country = place.and_then(|(_, _, c)| c.clone()).or(country_from_text);
             let mut confidence = c.confidence;
             if modality_cue.is_some() {
@@ -227,7 +248,7 @@ pub fn detect(
             if date.as_ref().is_some_and(|(_, own)| *own) {
                 confidence += 0.05;
             }
-            let (start, end) = a.char_span(s.start, s.end);
+            let (start, end) = (s.cstart, s.cend);
             // A list item restating the event of its heading or of the item
             // before it is the same event, not a new one.
             let list_item = a.text[s.start..].starts_with(['-', '•', '–', '*']);
@@ -271,15 +292,13 @@ pub fn detect(
 fn modality_of(
     k: &Knowledge,
     a: &Analysed<'_>,
-    keys: &[&str],
-    si: usize,
+    hits: &[crate::phrase::PhraseHit],
     clause: &std::ops::Range<usize>,
     c: &Candidate,
     default: Option<Modality>,
     in_date: &[bool],
     lang: Option<&str>,
 ) -> (Modality, Option<String>) {
-    let sentence = a.sentences[si].tokens.clone();
     let mut found: [Option<String>; 2] = Default::default();
     // Tense and aspect: the cue nearest the event's own cue wins.
     let mut nearest: Option<(usize, Modality, String)> = None;
@@ -297,7 +316,7 @@ fn modality_of(
     {
         nearest = Some((0, Modality::Observed, a.tokens[c.first].folded.clone()));
     }
-    for hit in k.modality.cues.find(&a.tokens, keys, sentence.clone()) {
+    for hit in hits.iter().copied() {
         let (phrase, (m, cue_lang)) = k.modality.cues.get(hit.phrase);
         let m = *m;
         if !crate::rules::applies(cue_lang, lang) {
@@ -354,11 +373,12 @@ fn modality_of(
 fn date_of(
     a: &Analysed<'_>,
     dates: &[DateMention],
+    by_sentence: &[Vec<usize>],
     si: usize,
     cue: usize,
     modality: Modality,
 ) -> Option<(DateSpan, bool)> {
-    let own = dates.iter().filter(|d| d.sentence == si).min_by_key(|d| {
+    let own = by_sentence[si].iter().map(|&i| &dates[i]).min_by_key(|d| {
         if d.first > cue {
             d.first - cue
         } else {
@@ -372,15 +392,14 @@ fn date_of(
         return None;
     }
     let paragraph = a.sentences[si].paragraph;
-    dates
-        .iter()
+    (si.saturating_sub(3)..si)
         .rev()
-        .find(|d| {
-            d.sentence < si
-                && a.sentences[d.sentence].paragraph == paragraph
-                && si - d.sentence <= 3
+        .filter(|&s| a.sentences[s].paragraph == paragraph)
+        .find_map(|s| {
+            by_sentence[s]
+                .last()
+                .map(|&i| (dates[i].span.clone(), false))
         })
-        .map(|d| (d.span.clone(), false))
 }
 
 /// Actors: states and organizations named as the subject of the clause

@@ -1,35 +1,64 @@
 //! Multi-word name matching over token keys: every token of a text is
-//! mapped to the ID of its stemmed key, and an Aho-Corasick automaton over
-//! those IDs finds the longest known names in one pass, whatever their
-//! case ending.
+//! mapped to the ID of its stemmed key, and a trie over those IDs finds the
+//! longest known name starting at each token in one left-to-right pass,
+//! whatever the names' case endings.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+/// A fast, non-cryptographic hasher for the trie's small integer keys and
+/// the key dictionary (the input is the engine's own, not an attacker's
+/// choice of hash-flooding keys: a pathological text only slows one
+/// document).
+#[derive(Default, Clone, Copy)]
+pub struct FoldHasher(u64);
 
-/// Bytes per token in the automaton's alphabet: the first byte has its top
-/// bit set and the others do not, so a match can only start on a token.
-const WIDTH: usize = 4;
-
-fn encode(id: u32, out: &mut Vec<u8>) {
-    out.push(0x80 | ((id >> 21) & 0x7F) as u8);
-    out.push(((id >> 14) & 0x7F) as u8);
-    out.push(((id >> 7) & 0x7F) as u8);
-    out.push((id & 0x7F) as u8);
+impl std::hash::Hasher for FoldHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
+
+/// Hash map with [`FoldHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FoldHasher>>;
+
+/// Token key ID 0: a word no name contains.
+const UNKNOWN: u32 = 0;
+const ROOT: u32 = 0;
 
 /// Collects names (as sequences of keys) with their payloads.
 pub struct LexiconBuilder<P> {
-    keys: HashMap<String, u32>,
-    patterns: HashMap<Vec<u8>, usize>,
+    keys: FastMap<String, u32>,
+    edges: FastMap<(u32, u32), u32>,
+    terminal: Vec<Option<u32>>,
     payloads: Vec<Vec<P>>,
 }
 
 impl<P: PartialEq> Default for LexiconBuilder<P> {
     fn default() -> Self {
         LexiconBuilder {
-            keys: HashMap::new(),
-            patterns: HashMap::new(),
+            keys: FastMap::default(),
+            edges: FastMap::default(),
+            terminal: vec![None],
             payloads: Vec::new(),
         }
     }
@@ -41,33 +70,36 @@ impl<P: PartialEq> LexiconBuilder<P> {
         if keys.is_empty() {
             return;
         }
-        let mut bytes = Vec::with_capacity(keys.len() * WIDTH);
+        let mut node = ROOT;
         for k in keys {
             let next = self.keys.len() as u32 + 1;
             let id = *self.keys.entry(k.clone()).or_insert(next);
-            encode(id, &mut bytes);
+            let fresh = self.terminal.len() as u32;
+            let child = *self.edges.entry((node, id)).or_insert(fresh);
+            if child == fresh {
+                self.terminal.push(None);
+            }
+            node = child;
         }
-        let next = self.payloads.len();
-        let slot = *self.patterns.entry(bytes).or_insert(next);
-        if slot == self.payloads.len() {
-            self.payloads.push(Vec::new());
-        }
+        let slot = match self.terminal[node as usize] {
+            Some(slot) => slot as usize,
+            None => {
+                self.payloads.push(Vec::new());
+                self.terminal[node as usize] = Some(self.payloads.len() as u32 - 1);
+                self.payloads.len() - 1
+            }
+        };
         if !self.payloads[slot].contains(&payload) {
             self.payloads[slot].push(payload);
         }
     }
 
-    /// Compiles the automaton.
+    /// Freezes the names for matching.
     pub fn build(self) -> Lexicon<P> {
-        let mut ordered: Vec<(Vec<u8>, usize)> = self.patterns.into_iter().collect();
-        ordered.sort_by_key(|(_, slot)| *slot);
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(ordered.iter().map(|(b, _)| b))
-            .ok();
         Lexicon {
             keys: self.keys,
-            automaton,
+            edges: self.edges,
+            terminal: self.terminal,
             payloads: self.payloads,
         }
     }
@@ -75,8 +107,9 @@ impl<P: PartialEq> LexiconBuilder<P> {
 
 /// A compiled set of names.
 pub struct Lexicon<P> {
-    keys: HashMap<String, u32>,
-    automaton: Option<AhoCorasick>,
+    keys: FastMap<String, u32>,
+    edges: FastMap<(u32, u32), u32>,
+    terminal: Vec<Option<u32>>,
     payloads: Vec<Vec<P>>,
 }
 
@@ -107,28 +140,45 @@ impl<P> Lexicon<P> {
         &self.payloads[pattern]
     }
 
-    /// Encodes a document's token keys for [`Lexicon::find`].
-    pub fn encode(&self, keys: &[&str]) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(keys.len() * WIDTH);
-        for k in keys {
-            encode(self.keys.get(*k).copied().unwrap_or(0), &mut bytes);
-        }
-        bytes
+    /// Maps a document's token keys to this lexicon's key IDs, for
+    /// [`Lexicon::find`].
+    pub fn encode(&self, keys: &[&str]) -> Vec<u32> {
+        keys.iter()
+            .map(|k| self.keys.get(*k).copied().unwrap_or(UNKNOWN))
+            .collect()
     }
 
-    /// Longest non-overlapping names in an encoded token stream.
-    pub fn find(&self, encoded: &[u8]) -> Vec<Hit> {
-        let Some(ac) = &self.automaton else {
-            return Vec::new();
-        };
-        ac.find_iter(encoded)
-            .filter(|m| m.start() % WIDTH == 0)
-            .map(|m| Hit {
-                first: m.start() / WIDTH,
-                last: m.end() / WIDTH,
-                pattern: m.pattern().as_usize(),
-            })
-            .collect()
+    /// Longest names, left to right, not overlapping.
+    pub fn find(&self, encoded: &[u32]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut i = 0;
+        while i < encoded.len() {
+            let mut node = ROOT;
+            let mut best: Option<(usize, u32)> = None;
+            let mut j = i;
+            while j < encoded.len() && encoded[j] != UNKNOWN {
+                let Some(&child) = self.edges.get(&(node, encoded[j])) else {
+                    break;
+                };
+                node = child;
+                j += 1;
+                if let Some(slot) = self.terminal[node as usize] {
+                    best = Some((j, slot));
+                }
+            }
+            match best {
+                Some((end, slot)) => {
+                    hits.push(Hit {
+                        first: i,
+                        last: end,
+                        pattern: slot as usize,
+                    });
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        hits
     }
 }
 

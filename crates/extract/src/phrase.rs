@@ -86,19 +86,32 @@ fn word_matches(w: &Word, t: &Token, key: &str) -> bool {
     }
 }
 
-/// A set of phrases, each with a payload, indexed by the first letter of
-/// their first word.
+/// Characters of a prefix word used to index it.
+const PREFIX_INDEX: usize = 3;
+
+/// A set of phrases, each with a payload, indexed by their first word:
+/// exact words by their folded form and key, prefixes by their first
+/// three characters.
 pub struct PhraseSet<P> {
     phrases: Vec<(Phrase, P)>,
-    by_first: HashMap<char, Vec<usize>>,
+    by_word: HashMap<String, Vec<usize>>,
+    by_prefix: HashMap<String, Vec<usize>>,
 }
 
 impl<P> Default for PhraseSet<P> {
     fn default() -> Self {
         PhraseSet {
             phrases: Vec::new(),
-            by_first: HashMap::new(),
+            by_word: HashMap::new(),
+            by_prefix: HashMap::new(),
         }
+    }
+}
+
+fn head(word: &str, n: usize) -> &str {
+    match word.char_indices().nth(n) {
+        Some((i, _)) => &word[..i],
+        None => word,
     }
 }
 
@@ -119,16 +132,21 @@ impl<P> PhraseSet<P> {
         let Some(phrase) = Phrase::parse(text) else {
             return false;
         };
-        let first = match &phrase.words[0] {
-            Word::Exact { folded, .. } => folded.chars().next(),
-            Word::Prefix(p) => p.chars().next(),
-            Word::Gap => None,
-        };
-        let Some(first) = first else { return false };
-        self.by_first
-            .entry(first)
-            .or_default()
-            .push(self.phrases.len());
+        let index = self.phrases.len();
+        match &phrase.words[0] {
+            Word::Exact { folded, key } => {
+                self.by_word.entry(folded.clone()).or_default().push(index);
+                if key != folded {
+                    self.by_word.entry(key.clone()).or_default().push(index);
+                }
+            }
+            Word::Prefix(p) if !p.is_empty() => self
+                .by_prefix
+                .entry(head(p, PREFIX_INDEX).to_string())
+                .or_default()
+                .push(index),
+            _ => return false,
+        }
         self.phrases.push((phrase, payload));
         true
     }
@@ -150,7 +168,7 @@ impl<P> PhraseSet<P> {
     }
 
     /// Every phrase occurrence within `tokens[range]` (`keys` are the
-    /// tokens' stemmed keys).
+    /// tokens' stemmed keys), ordered by position.
     pub fn find(
         &self,
         tokens: &[Token],
@@ -158,26 +176,51 @@ impl<P> PhraseSet<P> {
         range: std::ops::Range<usize>,
     ) -> Vec<PhraseHit> {
         let mut hits = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
         for i in range.clone() {
-            let Some(c) = tokens[i].folded.chars().next() else {
-                continue;
-            };
-            let Some(candidates) = self.by_first.get(&c) else {
-                continue;
-            };
-            for &pi in candidates {
-                if let Some(last) =
-                    self.match_at(&self.phrases[pi].0.words, tokens, keys, i, range.end)
-                {
-                    hits.push(PhraseHit {
-                        phrase: pi,
-                        first: i,
-                        last,
-                    });
+            let t = &tokens[i];
+            seen.clear();
+            let exact = [
+                self.by_word.get(t.folded.as_str()),
+                self.by_word.get(keys[i]),
+            ];
+            let prefixed = (1..=PREFIX_INDEX).map(|n| self.by_prefix.get(head(&t.folded, n)));
+            for candidates in exact.into_iter().chain(prefixed).flatten() {
+                for &pi in candidates {
+                    if seen.contains(&pi) {
+                        continue;
+                    }
+                    seen.push(pi);
+                    if let Some(last) =
+                        self.match_at(&self.phrases[pi].0.words, tokens, keys, i, range.end)
+                    {
+                        hits.push(PhraseHit {
+                            phrase: pi,
+                            first: i,
+                            last,
+                        });
+                    }
                 }
             }
         }
+        hits.sort_by_key(|h| (h.first, h.phrase));
         hits
+    }
+
+    /// Bucket sizes, largest first (for diagnosing slow cue sets).
+    pub fn bucket_sizes(&self) -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = self
+            .by_word
+            .iter()
+            .map(|(k, x)| (format!("={k}"), x.len()))
+            .chain(
+                self.by_prefix
+                    .iter()
+                    .map(|(k, x)| (format!("{k}*"), x.len())),
+            )
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1));
+        v
     }
 
     fn match_at(

@@ -53,6 +53,10 @@ pub struct Sentence {
     pub paragraph: usize,
     /// The sentence stands on a line of its own and looks like a heading.
     pub heading: bool,
+    /// Character offset of `start`.
+    pub cstart: usize,
+    /// Character offset of `end`.
+    pub cend: usize,
 }
 
 /// A text cut into tokens and sentences, with byte→char offset mapping.
@@ -167,6 +171,8 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             tokens: tok_from..tokens.len(),
             paragraph,
             heading: false,
+            cstart: 0,
+            cend: 0,
         });
     };
 
