@@ -90,11 +90,13 @@ pub struct Knowledge {
 impl Knowledge {
     /// The knowledge compiled into this build.
     pub fn embedded() -> Result<Knowledge, KnowledgeError> {
+        let gazetteer = Gazetteer::embedded()?;
         Self::from_files(
             embedded::FILES
                 .iter()
                 .map(|(n, t)| (n.to_string(), t.to_string()))
                 .collect(),
+            Some((gazetteer, Gazetteer::embedded_fingerprint())),
         )
     }
 
@@ -104,12 +106,18 @@ impl Knowledge {
         for sub in ["catalogue", "rules", "gazetteer"] {
             collect(&dir.join(sub), dir, &mut files)?;
         }
-        Self::from_files(files)
+        Self::from_files(files, None)
     }
 
-    fn from_files(files: Vec<(String, String)>) -> Result<Knowledge, KnowledgeError> {
+    /// `gazetteer`: the compiled gazetteer and its fingerprint, or `None`
+    /// to compile it from the `gazetteer/` files.
+    fn from_files(
+        files: Vec<(String, String)>,
+        gazetteer: Option<(Gazetteer, u64)>,
+    ) -> Result<Knowledge, KnowledgeError> {
+        let is_gazetteer = |n: &str| n.starts_with("gazetteer/");
         let mut hasher = Sha256::new();
-        for (n, t) in &files {
+        for (n, t) in files.iter().filter(|(n, _)| !is_gazetteer(n)) {
             hasher.update(n.as_bytes());
             hasher.update(t.as_bytes());
         }
@@ -132,12 +140,20 @@ impl Knowledge {
                 _ => {}
             }
         }
-        let gazetteer = Gazetteer::from_files(
+        let gazetteer_files = || {
             files
                 .iter()
-                .filter(|(n, _)| n.starts_with("gazetteer/"))
-                .map(|(n, t)| (n.as_str(), t.as_str())),
-        )?;
+                .filter(|(n, _)| is_gazetteer(n))
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+        };
+        let (gazetteer, fingerprint) = match gazetteer {
+            Some(g) => g,
+            None => (
+                Gazetteer::from_files(gazetteer_files())?,
+                places::compile::fingerprint(gazetteer_files()),
+            ),
+        };
+        hasher.update(fingerprint.to_le_bytes());
         let names = NameIndex::build(&catalogue);
         let version = format!(
             "{}+{}",
@@ -179,22 +195,25 @@ impl Knowledge {
             &a,
             &keys,
         );
-        let mut focus: HashMap<String, usize> = HashMap::new();
-        let mut skip = vec![false; a.tokens.len()];
+        let mut places_ctx = places::DocContext {
+            focus: HashMap::new(),
+            skip: vec![false; a.tokens.len()],
+        };
         for h in &hits {
             let e = &self.catalogue.entities()[h.entity];
             if e.kind == "country" {
-                *focus.entry(e.id.clone()).or_default() += 1;
+                *places_ctx.focus.entry(e.id.clone()).or_default() += 1;
             } else if let Some(c) = &e.country {
-                *focus.entry(c.clone()).or_default() += 1;
+                *places_ctx.focus.entry(c.clone()).or_default() += 1;
             }
-            if e.kind == "person" {
-                for s in &mut skip[h.first..h.last] {
+            // Persons and demonyms ("Belarusian") are not places.
+            if e.kind == "person" || h.role == Role::Demonym {
+                for s in &mut places_ctx.skip[h.first..h.last] {
                     *s = true;
                 }
             }
         }
-        let place_hits = places::geoparse(&self.gazetteer, &a, &keys, &focus, &skip);
+        let place_hits = places::geoparse(&self.gazetteer, &a, &keys, &places_ctx);
         let dates = dates::find_dates(&self.dates, &a, doc.published.as_deref());
 
         let mention = |first: usize, last: usize| {
@@ -241,7 +260,8 @@ impl Knowledge {
                 place_records.len() - 1
             });
             place_records[slot].mentions.push(mention(h.first, h.last));
-            if p.kind != PlaceKind::Country {
+            // "Moscow said": the government acting, not where it happens.
+            if p.kind != PlaceKind::Country && !h.metonymic {
                 event_places.push((h.sentence, p.id.clone(), p.country.clone()));
             }
         }

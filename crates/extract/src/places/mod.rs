@@ -1,0 +1,549 @@
+//! Toponyms: the gazetteer (`data/gazetteer/`: GeoNames places, countries
+//! and admin1 regions, CC BY 4.0, plus a curated layer of military sites,
+//! regions and names) matched over the same stemmed token keys as catalogue
+//! names, and resolved with population, feature class, the document's
+//! country focus, co-mentioned places and regions, and "City, Region"
+//! patterns.
+//!
+//! The index is compiled once ([`compile`]): at build time for the embedded
+//! gazetteer (so loading it costs a few milliseconds), at run time for an
+//! edited `--data` copy. Names are keys in an `fst` map; a document is
+//! matched by walking the map token by token from each capitalised word.
+
+pub mod compile;
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use fst::raw::{Fst, Output};
+use watchfloor_model::PlaceKind;
+
+use crate::text::{Analysed, Script};
+use crate::KnowledgeError;
+use compile::{FLAG_ABBREV, FLAG_PRIMARY, FLAG_TRANSLIT};
+
+/// One gazetteer entry.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// `geo:` + GeoNames id, admin1 code (`geo:BY.01`) or curated slug.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// ISO 3166-1 alpha-3.
+    pub country: Option<String>,
+    /// GeoNames admin1 code of the region it lies in (or is).
+    pub admin1: Option<String>,
+    /// Kind of place.
+    pub kind: PlaceKind,
+    /// GeoNames feature code (`PPLC`, `ADM1`, `PCLI`…) or curated kind.
+    pub feature: String,
+    /// Population (0 where unknown).
+    pub population: u64,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Precision code 1–3 (1 the place itself, 3 a region).
+    pub precision: u8,
+}
+
+/// The gazetteer and its name index.
+pub struct Gazetteer {
+    /// Every place.
+    pub places: Vec<Place>,
+    postings: Vec<u32>,
+    fst: Fst<Cow<'static, [u8]>>,
+    admin1: HashMap<String, usize>,
+    countries: HashMap<String, usize>,
+    cues: HashMap<String, bool>,
+}
+
+fn invalid(message: String) -> KnowledgeError {
+    KnowledgeError::Invalid {
+        file: "gazetteer".into(),
+        message,
+    }
+}
+
+impl Gazetteer {
+    /// Compiles the gazetteer from its TSV files given as (path, contents).
+    /// Slow (about a second for the full gazetteer): the embedded copy is
+    /// compiled at build time instead (see [`Gazetteer::from_compiled`]).
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, KnowledgeError> {
+        let c = compile::compile(files).map_err(invalid)?;
+        Self::from_compiled(Cow::Owned(compile::encode(&c)))
+    }
+
+    /// The gazetteer compiled into this build (by `build.rs`).
+    pub fn embedded() -> Result<Self, KnowledgeError> {
+        Self::from_compiled(Cow::Borrowed(crate::embedded::GAZETTEER))
+    }
+
+    /// Fingerprint of the gazetteer files the embedded index was built from.
+    pub fn embedded_fingerprint() -> u64 {
+        crate::embedded::GAZETTEER_FINGERPRINT
+    }
+
+    /// Loads a gazetteer compiled by [`compile::compile`] and
+    /// [`compile::encode`].
+    pub fn from_compiled(bytes: Cow<'static, [u8]>) -> Result<Self, KnowledgeError> {
+        let d = compile::decode(&bytes).map_err(invalid)?;
+        let fst_bytes = match bytes {
+            Cow::Borrowed(b) => Cow::Borrowed(&b[d.fst.clone()]),
+            Cow::Owned(mut v) => {
+                v.truncate(d.fst.end);
+                v.drain(..d.fst.start);
+                Cow::Owned(v)
+            }
+        };
+        let fst = Fst::new(fst_bytes).map_err(|e| invalid(format!("name index: {e}")))?;
+        let mut admin1 = HashMap::new();
+        let mut countries = HashMap::new();
+        let places: Vec<Place> = d
+            .places
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if p.feature == "ADM1" {
+                    admin1.insert(p.admin1.clone(), i);
+                }
+                if p.kind == compile::KIND_COUNTRY {
+                    countries.insert(p.country.clone(), i);
+                }
+                Place {
+                    id: p.id,
+                    name: p.name,
+                    country: Some(p.country).filter(|c| !c.is_empty()),
+                    admin1: Some(p.admin1).filter(|c| !c.is_empty()),
+                    kind: match p.kind {
+                        compile::KIND_REGION => PlaceKind::Region,
+                        compile::KIND_COUNTRY => PlaceKind::Country,
+                        compile::KIND_SITE => PlaceKind::Site,
+                        compile::KIND_WATER => PlaceKind::Water,
+                        _ => PlaceKind::City,
+                    },
+                    feature: p.feature,
+                    population: p.population,
+                    lat: p.lat,
+                    lon: p.lon,
+                    precision: p.precision,
+                }
+            })
+            .collect();
+        Ok(Gazetteer {
+            places,
+            postings: d.postings,
+            fst,
+            admin1,
+            countries,
+            cues: d.cues.into_iter().collect(),
+        })
+    }
+
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Whether the gazetteer is empty.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// The country entry of an ISO alpha-3 code.
+    pub fn country(&self, alpha3: &str) -> Option<&Place> {
+        self.countries.get(alpha3).map(|&i| &self.places[i])
+    }
+
+    /// The admin1 region of a GeoNames admin1 code (`BY.01`).
+    pub fn region(&self, code: &str) -> Option<&Place> {
+        self.admin1.get(code).map(|&i| &self.places[i])
+    }
+
+    /// Places a name (given as its token keys) may refer to, with the
+    /// posting flags (`compile::FLAG_*`).
+    pub fn lookup(&self, keys: &[&str]) -> Vec<(usize, u8)> {
+        match self.longest(keys, 0, keys.len()) {
+            Some((last, value)) if last == keys.len() => self.postings_of(value),
+            _ => Vec::new(),
+        }
+    }
+
+    fn postings_of(&self, value: u64) -> Vec<(usize, u8)> {
+        let (off, len) = ((value >> 32) as usize, (value & 0xFFFF_FFFF) as usize);
+        self.postings
+            .get(off..off + len)
+            .unwrap_or(&[])
+            .iter()
+            .map(|p| ((p & 0x00FF_FFFF) as usize, (p >> 24) as u8))
+            .collect()
+    }
+
+    /// The longest name starting at token `from` and ending before
+    /// `limit`: (one past its last token, its fst value).
+    fn longest(&self, keys: &[&str], from: usize, limit: usize) -> Option<(usize, u64)> {
+        let mut node = self.fst.root();
+        let mut out = Output::zero();
+        let mut best = None;
+        'tokens: for (j, key) in keys.iter().enumerate().take(limit.min(from + 8)).skip(from) {
+            if key.is_empty() {
+                break;
+            }
+            let sep = (j > from).then_some(b' ');
+            for b in sep.into_iter().chain(key.bytes()) {
+                let Some(t) = node.find_input(b).map(|i| node.transition(i)) else {
+                    break 'tokens;
+                };
+                out = out.cat(t.out);
+                node = self.fst.node(t.addr);
+            }
+            if node.is_final() {
+                best = Some((j + 1, out.cat(node.final_output()).value()));
+            }
+        }
+        best
+    }
+}
+
+/// A toponym found and resolved in a document.
+#[derive(Debug, Clone)]
+pub struct PlaceHit {
+    /// Index into [`Gazetteer::places`].
+    pub place: usize,
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+    /// Sentence index.
+    pub sentence: usize,
+    /// The name stands for a government or its people ("Moscow said"),
+    /// not for where something happens.
+    pub metonymic: bool,
+}
+
+/// What the rest of the document tells the geoparser.
+#[derive(Default)]
+pub struct DocContext {
+    /// Countries (alpha-3) the document talks about, with mention counts
+    /// (from catalogue entities).
+    pub focus: HashMap<String, usize>,
+    /// Tokens that are not place names (persons, demonyms).
+    pub skip: Vec<bool>,
+}
+
+struct Span {
+    first: usize,
+    last: usize,
+    value: u64,
+    cands: Vec<(usize, u8)>,
+}
+
+fn prior(p: &Place, flags: u8) -> f64 {
+    let kind = match p.kind {
+        PlaceKind::Country => 10.0,
+        PlaceKind::Region if p.feature == "ADM1" => 6.5,
+        PlaceKind::Region | PlaceKind::Water | PlaceKind::Site => 7.0,
+        PlaceKind::City => {
+            (p.population as f64 + 1.0).log10()
+                + match p.feature.as_str() {
+                    "PPLC" => 3.0,
+                    "PPLA" => 1.5,
+                    "PPLA2" => 0.5,
+                    _ => 0.0,
+                }
+        }
+    };
+    let name = if flags & FLAG_PRIMARY != 0 { 1.0 } else { 0.0 };
+    let translit = if flags & FLAG_TRANSLIT != 0 {
+        -0.5
+    } else {
+        0.0
+    };
+    kind + name + translit
+}
+
+fn km(a: &Place, b: &Place) -> f64 {
+    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
+    let (dp, dl) = (p2 - p1, (b.lon - a.lon).to_radians());
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.min(1.0).sqrt().asin()
+}
+
+/// Words after which a capitalised word is a place for sure ("in", "near",
+/// "в", "под", "w", "pod"…): lower the bar for small places.
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "in",
+    "near",
+    "at",
+    "from",
+    "outside",
+    "into",
+    "to",
+    "across",
+    "around",
+    "toward",
+    "towards",
+    "в",
+    "во",
+    "под",
+    "из",
+    "около",
+    "возле",
+    "у",
+    "на",
+    "до",
+    "ля",
+    "каля",
+    "пад",
+    "з",
+    "із",
+    "біля",
+    "поблизу",
+    "w",
+    "we",
+    "pod",
+    "koło",
+    "z",
+    "ze",
+    "do",
+    "na",
+    "przy",
+];
+
+/// Finds toponyms and resolves each to the most plausible place given the
+/// document: its countries, regions and other places.
+pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext) -> Vec<PlaceHit> {
+    let skip = |i: usize| ctx.skip.get(i).copied().unwrap_or(false);
+    // Keys written in lower case somewhere: common words that are also names.
+    let lower: HashSet<&str> = a
+        .tokens
+        .iter()
+        .zip(keys)
+        .filter(|(t, _)| !t.capitalised && t.script == Script::Latin)
+        .map(|(_, k)| *k)
+        .collect();
+
+    // 1. Candidate spans: longest names from capitalised words.
+    let mut spans: Vec<Span> = Vec::new();
+    for s in &a.sentences {
+        let mut i = s.tokens.start;
+        while i < s.tokens.end {
+            let t = &a.tokens[i];
+            if skip(i) || !t.capitalised || matches!(t.script, Script::Digits | Script::Other) {
+                i += 1;
+                continue;
+            }
+            let mut limit = s.tokens.end;
+            if let Some(k) = (i..s.tokens.end).find(|&k| skip(k)) {
+                limit = k;
+            }
+            let Some((last, value)) = g.longest(keys, i, limit) else {
+                i += 1;
+                continue;
+            };
+            let caps = a.tokens[i..last]
+                .iter()
+                .all(|t| t.all_caps || t.script == Script::Digits);
+            let short_caps = last - i == 1 && t.all_caps && t.folded.chars().count() <= 3;
+            let cands: Vec<(usize, u8)> = g
+                .postings_of(value)
+                .into_iter()
+                .filter(|(_, f)| {
+                    if f & FLAG_ABBREV != 0 {
+                        caps
+                    } else {
+                        !short_caps
+                    }
+                })
+                .collect();
+            if cands.is_empty() {
+                i += 1;
+                continue;
+            }
+            spans.push(Span {
+                first: i,
+                last,
+                value,
+                cands,
+            });
+            i = last;
+        }
+    }
+    if spans.is_empty() {
+        return Vec::new();
+    }
+
+    // 2. First pass: priors and catalogue focus give each span a sense;
+    //    the confident ones anchor the document (countries, regions, points).
+    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>| -> f64 {
+        p.country
+            .as_ref()
+            .and_then(|c| counts.get(c))
+            .map_or(0.0, |n| 2.5 * n.min(3.0))
+    };
+    let mut counts: HashMap<String, f64> = ctx
+        .focus
+        .iter()
+        .map(|(c, n)| (c.clone(), *n as f64))
+        .collect();
+    let best_of = |s: &Span, score: &dyn Fn(&Place, u8) -> f64| -> (usize, f64, f64) {
+        let mut best = (s.cands[0].0, f64::MIN, f64::MIN);
+        for &(i, f) in &s.cands {
+            let v = score(&g.places[i], f);
+            if v > best.1 {
+                best = (i, v, best.1);
+            } else if v > best.2 {
+                best.2 = v;
+            }
+        }
+        best
+    };
+    let mut anchors: Vec<usize> = Vec::new();
+    let mut regions: HashSet<String> = HashSet::new();
+    let mut doc_countries: HashMap<String, f64> = HashMap::new();
+    for s in &spans {
+        let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts));
+        let p = &g.places[i];
+        let confident = s.cands.len() == 1 || v - second >= 3.0;
+        if confident {
+            anchors.push(i);
+            if p.kind == PlaceKind::Region {
+                if let Some(r) = &p.admin1 {
+                    regions.insert(r.clone());
+                }
+            }
+            if let Some(c) = &p.country {
+                *doc_countries.entry(c.clone()).or_default() += 1.0;
+            }
+        }
+    }
+    for (c, n) in doc_countries {
+        *counts.entry(c).or_default() += n;
+    }
+
+    // 3. Second pass: context. "City, Region" / "City, Country" pins both.
+    let mut chosen: Vec<Option<(usize, f64)>> = vec![None; spans.len()];
+    for (n, s) in spans.iter().enumerate() {
+        let next = spans.get(n + 1).filter(|x| {
+            x.first == s.last
+                && a.text[a.tokens[s.last - 1].end..a.tokens[x.first].start].trim() == ","
+        });
+        let score = |p: &Place, f: u8| -> f64 {
+            let mut v = prior(p, f) + focus_bonus(p, &counts);
+            if p.kind != PlaceKind::Region {
+                if let Some(r) = &p.admin1 {
+                    if regions.contains(r) {
+                        v += 3.0;
+                    }
+                }
+            }
+            if p.kind == PlaceKind::City {
+                let near = anchors
+                    .iter()
+                    .filter(|&&x| {
+                        g.places[x].kind == PlaceKind::City && km(&g.places[x], p) < 300.0
+                    })
+                    .count();
+                v += 1.5 * (near.min(2) as f64);
+            }
+            if let Some(x) = next {
+                let contains = x.cands.iter().any(|&(j, _)| {
+                    let q = &g.places[j];
+                    (q.kind == PlaceKind::Region && q.admin1.is_some() && q.admin1 == p.admin1)
+                        || (q.kind == PlaceKind::Country && q.country == p.country)
+                });
+                if contains && p.kind != PlaceKind::Country {
+                    v += 8.0;
+                }
+            }
+            v
+        };
+        let (i, v, _) = best_of(s, &score);
+        chosen[n] = Some((i, v));
+        // The container named right after pins its own sense.
+        if let (Some(x), Some(nx)) = (next, chosen.get_mut(n + 1)) {
+            let p = &g.places[i];
+            let pinned = x.cands.iter().find(|&&(j, _)| {
+                let q = &g.places[j];
+                (q.kind == PlaceKind::Region && q.admin1.is_some() && q.admin1 == p.admin1)
+                    || (q.kind == PlaceKind::Country && q.country == p.country)
+            });
+            if let Some(&(j, f)) = pinned {
+                *nx = Some((j, prior(&g.places[j], f) + 20.0));
+            }
+        }
+    }
+    // One sense per name per document: the best-supported one, unless a
+    // mention was pinned by its container.
+    let mut by_name: HashMap<u64, (usize, f64)> = HashMap::new();
+    for (s, c) in spans.iter().zip(&chosen) {
+        if let Some((i, v)) = *c {
+            let e = by_name.entry(s.value).or_insert((i, v));
+            if v > e.1 {
+                *e = (i, v);
+            }
+        }
+    }
+
+    // 4. Recognition: small places need support.
+    let mut out = Vec::new();
+    for (s, c) in spans.iter().zip(&chosen) {
+        let Some((_, own)) = *c else { continue };
+        let (i, v) = if own >= 20.0 {
+            c.unwrap_or((0, 0.0))
+        } else {
+            by_name.get(&s.value).copied().unwrap_or((0, 0.0))
+        };
+        let p = &g.places[i];
+        let t = &a.tokens[s.first];
+        let sentence = t.sentence;
+        let sentence_start = a.sentences[sentence].tokens.start;
+        let single = s.last - s.first == 1;
+        let mut bar = if single { 5.0 } else { 2.0 };
+        if single && s.first == sentence_start {
+            bar += 2.0;
+        }
+        if single && lower.contains(keys[s.first]) {
+            bar += 3.0;
+        }
+        let prev = (s.first > sentence_start).then(|| s.first - 1);
+        if let Some(pv) = prev {
+            if PLACE_PREPOSITIONS.contains(&a.tokens[pv].folded.as_str()) {
+                bar -= 1.5;
+            }
+        }
+        if v < bar {
+            continue;
+        }
+        out.push(PlaceHit {
+            place: i,
+            first: s.first,
+            last: s.last,
+            sentence,
+            metonymic: metonymic(g, a, keys, p, s.last),
+        });
+    }
+    out
+}
+
+/// A country or capital followed by a reporting verb ("Moscow said",
+/// "Minsk has denied") stands for its government.
+fn metonymic(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], p: &Place, last: usize) -> bool {
+    if !(p.kind == PlaceKind::Country || p.feature == "PPLC") {
+        return false;
+    }
+    let sentence = a.tokens[last - 1].sentence;
+    for j in last..(last + 3).min(a.tokens.len()) {
+        if a.tokens[j].sentence != sentence {
+            return false;
+        }
+        match g.cues.get(keys[j]) {
+            Some(false) => return true,
+            Some(true) => continue,
+            None => return false,
+        }
+    }
+    false
+}
