@@ -3,6 +3,7 @@
 //! document, schema versioned by migrations), so that later stages never
 //! re-read raw files and a killed run loses nothing.
 
+mod assessments;
 mod documents;
 mod extractions;
 mod schema;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use assessments::AssessmentRun;
 pub use documents::{DocumentRow, InsertOutcome, NewDocument, Stats, StoredDocument};
 pub use extractions::{EventFilter, StoredEvent};
 

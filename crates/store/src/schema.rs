@@ -105,6 +105,25 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX documents_band2 ON documents(band2) WHERE duplicate_of IS NULL;
     CREATE INDEX documents_band3 ON documents(band3) WHERE duplicate_of IS NULL;
     "#,
+    // 4: campaign assessment runs and the status of each indicator in them,
+    // so `assess` can say what changed since the last run.
+    r#"
+    CREATE TABLE assessment_runs (
+        id            INTEGER PRIMARY KEY,
+        campaign      TEXT NOT NULL,
+        generated_at  TEXT NOT NULL,
+        as_of         TEXT
+    );
+    CREATE INDEX assessment_runs_campaign ON assessment_runs(campaign, id);
+    CREATE TABLE assessment_statuses (
+        run_id     INTEGER NOT NULL REFERENCES assessment_runs(id),
+        indicator  TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        score      REAL NOT NULL,
+        sources    INTEGER NOT NULL,
+        PRIMARY KEY (run_id, indicator)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
