@@ -1,0 +1,845 @@
+//! The report's content, built once from an [`Assessment`] and drawn by
+//! both renderers: key takeaways, one section per domain (achievements and
+//! next steps apart), the indicator board, implications, figures and
+//! numbered footnotes that quote the sources.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use watchfloor_model::{
+    Assessment, Domain, EvidenceItem, IndicatorAssessment, IndicatorStatus, Modality,
+};
+
+use crate::basemap::Basemap;
+use crate::judge::{self, Judgement, Likelihood};
+use crate::{map, timeline};
+
+/// What the caller knows beyond the assessment itself.
+#[derive(Debug, Clone, Default)]
+pub struct ReportContext {
+    /// The report date (`YYYY-MM-DD`); default: the assessment's date.
+    pub today: Option<String>,
+    /// `--since`: the date changes are counted from.
+    pub since: Option<String>,
+    /// Country (alpha-3) of each stored event, by event ID: events without
+    /// coordinates are drawn at their country's capital.
+    pub event_countries: BTreeMap<i64, String>,
+    /// Publication date of each document, by document ID.
+    pub published: BTreeMap<i64, Option<String>>,
+}
+
+/// A piece of running text. Renderers escape every `Text`, `Strong`, `Em`
+/// and `Quote`; only the renderer itself writes markup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    /// Plain text.
+    Text(String),
+    /// Bold text.
+    Strong(String),
+    /// Emphasised text (used for estimative words).
+    Em(String),
+    /// A source sentence, quoted.
+    Quote(String),
+    /// A reference to footnote `n`.
+    Cite(usize),
+}
+
+/// One key judgement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Takeaway {
+    /// The judgement in words, with its citations.
+    pub text: Vec<Span>,
+    /// Its likelihood and confidence.
+    pub judgement: Judgement,
+}
+
+/// One sentence of evidence shown under an indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceLine {
+    /// Event date (or document date).
+    pub date: Option<String>,
+    /// How the source holds it.
+    pub modality: Modality,
+    /// Event type.
+    pub event_type: String,
+    /// The sentence, shortened for the body (the footnote has it whole).
+    pub excerpt: String,
+    /// Its footnote.
+    pub footnote: usize,
+}
+
+/// An indicator under a domain heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorEntry {
+    /// Indicator ID.
+    pub id: String,
+    /// Plain-language statement.
+    pub statement: String,
+    /// Status.
+    pub status: IndicatorStatus,
+    /// What the evidence supports.
+    pub judgement: Option<Judgement>,
+    /// The evidence in this subsection.
+    pub evidence: Vec<EvidenceLine>,
+}
+
+/// One domain's section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainSection {
+    /// The domain.
+    pub domain: Domain,
+    /// One-line summary with counts.
+    pub summary: String,
+    /// Observed and ongoing evidence.
+    pub achievements: Vec<IndicatorEntry>,
+    /// Projected and hypothetical evidence.
+    pub next_steps: Vec<IndicatorEntry>,
+    /// Negated evidence.
+    pub contrary: Vec<IndicatorEntry>,
+}
+
+/// A row of the indicator board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardRow {
+    /// Indicator ID.
+    pub id: String,
+    /// Domain.
+    pub domain: Domain,
+    /// Statement.
+    pub statement: String,
+    /// Status.
+    pub status: IndicatorStatus,
+    /// Judgement, if any evidence.
+    pub judgement: Option<Judgement>,
+    /// Independent sources.
+    pub sources: usize,
+    /// First and last evidence dates.
+    pub seen: (Option<String>, Option<String>),
+    /// Score 0..1.
+    pub score: f64,
+}
+
+/// A numbered source quotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// Its number (1-based).
+    pub number: usize,
+    /// The source sentence, exactly as stored.
+    pub quote: String,
+    /// Stored document ID.
+    pub document: i64,
+    /// Document title.
+    pub title: Option<String>,
+    /// Source path or URL.
+    pub source: String,
+    /// Publication date of the document, else the event's date.
+    pub date: Option<String>,
+}
+
+/// A drawn figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Inline SVG (all text escaped).
+    pub svg: String,
+    /// Caption.
+    pub caption: String,
+    /// Notes under the figure (fallbacks, what is not drawn).
+    pub notes: Vec<String>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Title.
+    pub title: String,
+    /// Campaign pack name.
+    pub campaign: String,
+    /// Aggressor's name.
+    pub aggressor: String,
+    /// Target's name.
+    pub target: String,
+    /// Report date.
+    pub date: String,
+    /// When the assessment was made.
+    pub generated_at: String,
+    /// Key takeaways (three to six when the evidence allows).
+    pub takeaways: Vec<Takeaway>,
+    /// Sections by domain.
+    pub domains: Vec<DomainSection>,
+    /// Indicator board.
+    pub board: Vec<BoardRow>,
+    /// Implications, as paragraphs.
+    pub implications: Vec<Vec<Span>>,
+    /// Map of the evidence.
+    pub map: Figure,
+    /// Evidence over time.
+    pub timeline: Figure,
+    /// How the judgements were made.
+    pub method: Vec<String>,
+    /// Footnotes in number order.
+    pub footnotes: Vec<Footnote>,
+    /// Data attribution lines.
+    pub attribution: Vec<String>,
+}
+
+/// Attribution the report must carry for its data.
+pub const ATTRIBUTION: &[&str] = &[
+    "Place data contains data from GeoNames (geonames.org), licensed CC BY 4.0.",
+    "Country outlines made with Natural Earth. Free vector and raster map data @ naturalearthdata.com (public domain); Crimea drawn as part of Ukraine.",
+];
+
+/// Capitalised first letter.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Domain name as a heading ("Military").
+pub fn domain_title(d: Domain) -> String {
+    capitalise(d.as_str())
+}
+
+fn observed(status: IndicatorStatus) -> bool {
+    matches!(
+        status,
+        IndicatorStatus::Reported | IndicatorStatus::Corroborated
+    )
+}
+
+struct Notes<'a> {
+    ctx: &'a ReportContext,
+    keys: BTreeMap<(i64, String), usize>,
+    list: Vec<Footnote>,
+}
+
+impl Notes<'_> {
+    fn cite(&mut self, e: &EvidenceItem) -> usize {
+        let key = (e.document, e.quote.clone());
+        if let Some(&n) = self.keys.get(&key) {
+            return n;
+        }
+        let n = self.list.len() + 1;
+        let published = self.ctx.published.get(&e.document).cloned().flatten();
+        self.list.push(Footnote {
+            number: n,
+            quote: e.quote.clone(),
+            document: e.document,
+            title: e.title.clone(),
+            source: e.source.clone(),
+            date: published.or_else(|| e.date.clone()),
+        });
+        self.keys.insert(key, n);
+        n
+    }
+}
+
+fn best_judgement<'a>(
+    inds: impl Iterator<Item = &'a IndicatorAssessment>,
+    today: &str,
+) -> Option<Judgement> {
+    inds.filter_map(|i| judge::indicator(i, today))
+        .max_by_key(|j| (j.likelihood, j.confidence))
+}
+
+fn list_statements(
+    out: &mut Vec<Span>,
+    inds: &[&IndicatorAssessment],
+    wanted: impl Fn(&EvidenceItem) -> bool,
+    notes: &mut Notes<'_>,
+) {
+    const SHOWN: usize = 3;
+    for (k, ind) in inds.iter().take(SHOWN).enumerate() {
+        if k > 0 {
+            out.push(Span::Text("; ".into()));
+        }
+        out.push(Span::Text(ind.statement.trim_end_matches('.').to_string()));
+        if let Some(e) = ind.evidence.iter().find(|e| wanted(e)) {
+            out.push(Span::Cite(notes.cite(e)));
+        }
+    }
+    if inds.len() > SHOWN {
+        out.push(Span::Text(format!("; and {} more", inds.len() - SHOWN)));
+    }
+    out.push(Span::Text(".".into()));
+}
+
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn ranked(
+    a: &Assessment,
+    keep: impl Fn(&IndicatorAssessment) -> bool,
+) -> Vec<&IndicatorAssessment> {
+    let mut v: Vec<&IndicatorAssessment> = a.indicators.iter().filter(|i| keep(i)).collect();
+    v.sort_by(|x, y| {
+        (y.score * y.weight)
+            .total_cmp(&(x.score * x.weight))
+            .then(y.sources.cmp(&x.sources))
+            .then(x.id.cmp(&y.id))
+    });
+    v
+}
+
+fn takeaways(
+    a: &Assessment,
+    names: (&str, &str),
+    today: &str,
+    notes: &mut Notes<'_>,
+) -> Vec<Takeaway> {
+    let (aggressor, _target) = names;
+    let mut out = Vec::new();
+    let achieved = ranked(a, |i| observed(i.status));
+    let is_past = |e: &EvidenceItem| matches!(e.modality, Modality::Observed | Modality::Ongoing);
+    let is_future =
+        |e: &EvidenceItem| matches!(e.modality, Modality::Projected | Modality::Hypothetical);
+
+    // 1. The campaign as a whole: in how many domains has it achieved steps?
+    let domains: Vec<Domain> = Domain::ALL
+        .iter()
+        .copied()
+        .filter(|d| achieved.iter().any(|i| i.domain == *d))
+        .collect();
+    if !domains.is_empty() {
+        let corroborated_everywhere = domains.iter().all(|d| {
+            achieved
+                .iter()
+                .any(|i| i.domain == *d && i.status == IndicatorStatus::Corroborated)
+        });
+        let likelihood = match domains.len() {
+            n if n >= 3 && corroborated_everywhere => Likelihood::AlmostCertain,
+            n if n >= 3 => Likelihood::VeryLikely,
+            2 => Likelihood::Likely,
+            _ => Likelihood::RoughlyEvenChance,
+        };
+        let sources = achieved.iter().map(|i| i.sources).max().unwrap_or(0);
+        let last = achieved.iter().filter_map(|i| i.last_seen.clone()).max();
+        let judgement = judge::grade(likelihood, true, sources, last.as_deref(), today);
+        let names: Vec<String> = domains.iter().map(|d| d.as_str().to_string()).collect();
+        let total = a
+            .indicators
+            .iter()
+            .filter(|i| domains.contains(&i.domain))
+            .count();
+        out.push(Takeaway {
+            text: vec![
+                Span::Text(capitalise(&likelihood.lead_in())),
+                Span::Text(format!(
+                    " {aggressor} has already advanced this campaign by "
+                )),
+                Span::Strong(format!("{} means", join_words(&names))),
+                Span::Text(format!(
+                    ": {} of the {} indicators in these domains are observed in the sources.",
+                    achieved.len(),
+                    total
+                )),
+            ],
+            judgement,
+        });
+    }
+
+    // 2. The domains with the most weighted observed evidence.
+    let mut by_domain: Vec<(Domain, f64)> = domains
+        .iter()
+        .map(|d| {
+            let w = achieved
+                .iter()
+                .filter(|i| i.domain == *d)
+                .map(|i| i.score * i.weight)
+                .sum::<f64>();
+            (*d, w)
+        })
+        .collect();
+    by_domain.sort_by(|x, y| y.1.total_cmp(&x.1));
+    for (d, _) in by_domain.iter().take(3) {
+        let inds: Vec<&IndicatorAssessment> = achieved
+            .iter()
+            .copied()
+            .filter(|i| i.domain == *d)
+            .collect();
+        let Some(judgement) = best_judgement(inds.iter().copied(), today) else {
+            continue;
+        };
+        let mut text = vec![
+            Span::Strong(format!("{}. ", domain_title(*d))),
+            Span::Text(capitalise(&judgement.likelihood.lead_in())),
+            Span::Text(" these steps have been taken: ".into()),
+        ];
+        list_statements(&mut text, &inds, is_past, notes);
+        out.push(Takeaway { text, judgement });
+    }
+
+    // 3. What comes next: indicators only projected so far.
+    let projected = ranked(a, |i| i.status == IndicatorStatus::Projected);
+    if let Some(judgement) = best_judgement(projected.iter().copied(), today) {
+        let mut text = vec![
+            Span::Strong("Next steps. ".into()),
+            Span::Text(capitalise(&judgement.likelihood.lead_in())),
+            Span::Text(format!(
+                " {aggressor} will pursue steps the sources project but do not yet report: "
+            )),
+        ];
+        list_statements(&mut text, &projected, is_future, notes);
+        out.push(Takeaway { text, judgement });
+    }
+
+    // 4. Evidence undone.
+    let reversed = ranked(a, |i| i.status == IndicatorStatus::Reversed);
+    if let Some(judgement) = best_judgement(reversed.iter().copied(), today) {
+        let mut text = vec![
+            Span::Strong("Reversals. ".into()),
+            Span::Text(capitalise(&judgement.likelihood.lead_in())),
+            Span::Text(" these earlier steps still stand, as later sources deny them: ".into()),
+        ];
+        list_statements(
+            &mut text,
+            &reversed,
+            |e| e.modality == Modality::Negated,
+            notes,
+        );
+        out.push(Takeaway { text, judgement });
+    }
+    out.truncate(6);
+    out
+}
+
+fn entries(
+    inds: &[&IndicatorAssessment],
+    wanted: impl Fn(Modality) -> bool,
+    today: &str,
+    notes: &mut Notes<'_>,
+) -> Vec<IndicatorEntry> {
+    let mut out = Vec::new();
+    for ind in inds {
+        let evidence: Vec<EvidenceLine> = ind
+            .evidence
+            .iter()
+            .filter(|e| wanted(e.modality))
+            .map(|e| EvidenceLine {
+                date: e.date.clone(),
+                modality: e.modality,
+                event_type: e.event_type.clone(),
+                excerpt: crate::escape::shorten(&e.quote, 240),
+                footnote: notes.cite(e),
+            })
+            .collect();
+        if !evidence.is_empty() {
+            out.push(IndicatorEntry {
+                id: ind.id.clone(),
+                statement: ind.statement.clone(),
+                status: ind.status,
+                judgement: judge::indicator(ind, today),
+                evidence,
+            });
+        }
+    }
+    out
+}
+
+/// Builds the report's content and figures.
+pub fn build(a: &Assessment, ctx: &ReportContext, basemap: &Basemap) -> Report {
+    let today = ctx
+        .today
+        .clone()
+        .or_else(|| a.as_of.clone())
+        .unwrap_or_else(|| a.generated_at.chars().take(10).collect());
+    let aggressor = basemap.country_name(&a.aggressor);
+    let target = basemap.country_name(&a.target);
+    let mut notes = Notes {
+        ctx,
+        keys: BTreeMap::new(),
+        list: Vec::new(),
+    };
+    let takeaways = takeaways(a, (&aggressor, &target), &today, &mut notes);
+
+    let mut domains = Vec::new();
+    for d in Domain::ALL {
+        let inds = ranked(a, |i| i.domain == *d);
+        if inds.is_empty() {
+            continue;
+        }
+        let achievements = entries(
+            &inds,
+            |m| matches!(m, Modality::Observed | Modality::Ongoing),
+            &today,
+            &mut notes,
+        );
+        let next_steps = entries(
+            &inds,
+            |m| matches!(m, Modality::Projected | Modality::Hypothetical),
+            &today,
+            &mut notes,
+        );
+        let contrary = entries(&inds, |m| m == Modality::Negated, &today, &mut notes);
+        let seen = inds.iter().filter(|i| observed(i.status)).count();
+        let projected = inds
+            .iter()
+            .filter(|i| i.status == IndicatorStatus::Projected)
+            .count();
+        domains.push(DomainSection {
+            domain: *d,
+            summary: format!(
+                "{} indicators: {seen} observed, {projected} only projected, {} without evidence.",
+                inds.len(),
+                inds.iter()
+                    .filter(|i| i.status == IndicatorStatus::NotObserved)
+                    .count()
+            ),
+            achievements,
+            next_steps,
+            contrary,
+        });
+    }
+
+    let board = a
+        .indicators
+        .iter()
+        .map(|i| BoardRow {
+            id: i.id.clone(),
+            domain: i.domain,
+            statement: i.statement.clone(),
+            status: i.status,
+            judgement: judge::indicator(i, &today),
+            sources: i.sources,
+            seen: (i.first_seen.clone(), i.last_seen.clone()),
+            score: i.score,
+        })
+        .collect();
+
+    let implications = implications(a, &aggressor, &target, ctx, &today);
+    let evidence = unique_evidence(a);
+    let map = map::figure(basemap, a, &evidence, &ctx.event_countries);
+    let timeline = timeline::figure(&evidence, &a.indices);
+    let method = vec![
+        "Achievements are events a source states as having happened or as ongoing; next steps are events a source states as planned, expected or possible. The two are never merged.".to_string(),
+        "Indicator judgements are those of the assessment (watchfloor-assess), in the probability words of US ICD 203 (TAXONOMY.md): observed by three or more independent sources almost certain (95–99%), by two very likely (80–95%), by one likely (55–80%), each one step lower when the latest evidence is more than three years old or undated; a step only projected is a roughly even chance (45–55%) with two or more forecasting sources, else unlikely; a step later denied is unlikely to stand.".to_string(),
+        format!("Confidence is stated apart: high with three or more independent sources and evidence from the last {} months; moderate with two sources or one recent source; else low. The campaign-wide takeaway counts the domains with observed indicators: three or more very likely (almost certain when each has a corroborated indicator), two likely, one a roughly even chance; domain takeaways carry the strongest judgement among their indicators.", judge::RECENT_MONTHS),
+        format!("Index formula: {}", a.formula),
+        format!("Assessment generated {} from campaign pack “{}”.", a.generated_at, a.campaign),
+    ];
+    Report {
+        title: a.title.clone(),
+        campaign: a.campaign.clone(),
+        aggressor,
+        target,
+        date: today,
+        generated_at: a.generated_at.clone(),
+        takeaways,
+        domains,
+        board,
+        implications,
+        map,
+        timeline,
+        method,
+        footnotes: notes.list,
+        attribution: ATTRIBUTION.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn implications(
+    a: &Assessment,
+    aggressor: &str,
+    target: &str,
+    ctx: &ReportContext,
+    today: &str,
+) -> Vec<Vec<Span>> {
+    let mut out = Vec::new();
+    let count = |s: IndicatorStatus| a.indicators.iter().filter(|i| i.status == s).count();
+    let observed_n = count(IndicatorStatus::Reported) + count(IndicatorStatus::Corroborated);
+    let mut p = vec![Span::Text(format!(
+        "Of {} indicators of the campaign against {target}, {observed_n} are observed ({} corroborated by independent sources), {} are only projected and {} have no evidence.",
+        a.indicators.len(),
+        count(IndicatorStatus::Corroborated),
+        count(IndicatorStatus::Projected),
+        count(IndicatorStatus::NotObserved),
+    ))];
+    if let Some(last) = a.indices.get("overall").and_then(|s| s.last()) {
+        p.push(Span::Text(format!(
+            " The overall index stands at {:.2} ({}).",
+            last.value, last.month
+        )));
+    }
+    out.push(p);
+
+    let projected = ranked(a, |i| i.status == IndicatorStatus::Projected);
+    if !projected.is_empty() {
+        let mut p = vec![Span::Strong("Indicators to watch. ".into()), Span::Text(format!(
+            "Sources expect {aggressor} to take these steps, which none yet reports as done; each would be the next observable sign of deeper integration: "
+        ))];
+        for (k, i) in projected.iter().enumerate() {
+            if k > 0 {
+                p.push(Span::Text("; ".into()));
+            }
+            p.push(Span::Text(i.statement.trim_end_matches('.').to_string()));
+            if let Some(j) = judge::indicator(i, today) {
+                p.push(Span::Text(" (".into()));
+                p.push(Span::Em(j.likelihood.words().into()));
+                p.push(Span::Text(format!(
+                    ", {} confidence)",
+                    j.confidence.as_str()
+                )));
+            }
+        }
+        p.push(Span::Text(".".into()));
+        out.push(p);
+    }
+    let gaps: Vec<&IndicatorAssessment> = a
+        .indicators
+        .iter()
+        .filter(|i| i.status == IndicatorStatus::NotObserved)
+        .collect();
+    if !gaps.is_empty() {
+        let names: Vec<String> = gaps
+            .iter()
+            .map(|i| i.statement.trim_end_matches('.').to_string())
+            .collect();
+        out.push(vec![
+            Span::Strong("Collection gaps. ".into()),
+            Span::Text(format!(
+                "No source in the corpus speaks to: {}. Absence of evidence here is not evidence of absence.",
+                names.join("; ")
+            )),
+        ]);
+    }
+    let heading = match ctx.since.as_ref().or(a.changes_since.as_ref()) {
+        Some(d) if d == "first run" => {
+            "Changes (first run: every observed indicator is new). ".to_string()
+        }
+        Some(d) => format!("Changes since {d}. "),
+        None => "Changes since the last run. ".to_string(),
+    };
+    if a.changes.is_empty() {
+        out.push(vec![
+            Span::Strong(heading),
+            Span::Text("No indicator changed status.".into()),
+        ]);
+    } else {
+        let mut p = vec![Span::Strong(heading)];
+        for (k, c) in a.changes.iter().enumerate() {
+            if k > 0 {
+                p.push(Span::Text(" ".into()));
+            }
+            p.push(Span::Text(format!("{}.", c.summary.trim_end_matches('.'))));
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// One event of the evidence, once, with its domain (from its event type,
+/// else from the first indicator it supports).
+#[derive(Debug, Clone)]
+pub struct EventPoint<'a> {
+    /// The evidence item.
+    pub item: &'a EvidenceItem,
+    /// Domain of the indicator it supports.
+    pub domain: Domain,
+}
+
+/// Every event behind the assessment, once (an event may support several
+/// indicators).
+pub fn unique_evidence(a: &Assessment) -> Vec<EventPoint<'_>> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for i in &a.indicators {
+        for e in &i.evidence {
+            if seen.insert(e.event) {
+                let domain = watchfloor_model::EventType::parse(&e.event_type)
+                    .map(|t| t.domain())
+                    .unwrap_or(i.domain);
+                out.push(EventPoint { item: e, domain });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    fn report() -> Report {
+        build(
+            &fixture::assessment(),
+            &fixture::context(),
+            &Basemap::embedded().expect("basemap"),
+        )
+    }
+
+    const ICD: &[&str] = &[
+        "almost no chance",
+        "very unlikely",
+        "unlikely",
+        "roughly even chance",
+        "likely",
+        "very likely",
+        "almost certain",
+    ];
+
+    #[test]
+    fn takeaways_are_three_to_six_estimative_judgements() {
+        let r = report();
+        assert!((3..=6).contains(&r.takeaways.len()), "{:#?}", r.takeaways);
+        for t in &r.takeaways {
+            assert!(ICD.contains(&t.judgement.likelihood.words()));
+        }
+        // Two domains observed (military, political) → likely; three
+        // independent recent sources → high confidence.
+        let overall = &r.takeaways[0];
+        assert_eq!(overall.judgement.likelihood, Likelihood::Likely);
+        assert_eq!(overall.judgement.confidence, judge::Confidence::High);
+        let text: String = overall
+            .text
+            .iter()
+            .map(|s| match s {
+                Span::Text(t) | Span::Strong(t) => t.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert!(text.contains("military and political means"), "{text}");
+        assert!(text.starts_with("It is likely that Russia"), "{text}");
+    }
+
+    #[test]
+    fn weaker_evidence_gives_weaker_judgements() {
+        let mut a = fixture::assessment();
+        a.indicators[0].status = IndicatorStatus::Reported;
+        a.indicators[0].sources = 1;
+        a.indicators[2].status = IndicatorStatus::NotObserved;
+        let r = build(
+            &a,
+            &fixture::context(),
+            &Basemap::embedded().expect("basemap"),
+        );
+        assert_eq!(
+            r.takeaways[0].judgement.likelihood,
+            Likelihood::RoughlyEvenChance
+        );
+        assert_eq!(
+            r.takeaways[0].judgement.confidence,
+            judge::Confidence::Moderate
+        );
+        // The same single source, five years old: lower still, low confidence.
+        a.indicators[0].last_seen = Some("2020-05-01".into());
+        let r = build(
+            &a,
+            &fixture::context(),
+            &Basemap::embedded().expect("basemap"),
+        );
+        assert_eq!(r.takeaways[0].judgement.likelihood, Likelihood::Unlikely);
+        assert_eq!(r.takeaways[0].judgement.confidence, judge::Confidence::Low);
+    }
+
+    #[test]
+    fn achievements_and_next_steps_are_kept_apart() {
+        let r = report();
+        let mil = r
+            .domains
+            .iter()
+            .find(|d| d.domain == Domain::Military)
+            .expect("military section");
+        assert_eq!(mil.achievements.len(), 1);
+        assert_eq!(mil.achievements[0].id, "mil.air_defence");
+        assert!(mil.achievements[0]
+            .evidence
+            .iter()
+            .all(|e| matches!(e.modality, Modality::Observed | Modality::Ongoing)));
+        assert_eq!(mil.next_steps.len(), 1);
+        assert_eq!(mil.next_steps[0].id, "mil.permanent_units");
+        let econ = r
+            .domains
+            .iter()
+            .find(|d| d.domain == Domain::Economic)
+            .expect("economic section");
+        assert!(econ.achievements.is_empty());
+        assert_eq!(econ.next_steps[0].evidence.len(), 1);
+        assert_eq!(econ.contrary[0].evidence[0].modality, Modality::Negated);
+    }
+
+    #[test]
+    fn every_citation_resolves_to_a_footnote_quoting_the_source() {
+        let r = report();
+        let a = fixture::assessment();
+        let quotes: Vec<&str> = a
+            .indicators
+            .iter()
+            .flat_map(|i| i.evidence.iter().map(|e| e.quote.as_str()))
+            .collect();
+        assert_eq!(
+            r.footnotes.len(),
+            quotes.len(),
+            "one footnote per distinct sentence"
+        );
+        for (i, f) in r.footnotes.iter().enumerate() {
+            assert_eq!(f.number, i + 1);
+            assert!(quotes.contains(&f.quote.as_str()));
+        }
+        // Document 1 has a publication date: its footnotes carry it.
+        assert!(r
+            .footnotes
+            .iter()
+            .filter(|f| f.document == 1)
+            .all(|f| f.date.as_deref() == Some("2025-03-05")));
+        for d in &r.domains {
+            for e in d
+                .achievements
+                .iter()
+                .chain(&d.next_steps)
+                .chain(&d.contrary)
+            {
+                for l in &e.evidence {
+                    assert!(l.footnote >= 1 && l.footnote <= r.footnotes.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_assessment_without_evidence_makes_no_judgement() {
+        let mut a = fixture::assessment();
+        for i in &mut a.indicators {
+            i.status = IndicatorStatus::NotObserved;
+            i.evidence.clear();
+            i.sources = 0;
+        }
+        let r = build(
+            &a,
+            &ReportContext::default(),
+            &Basemap::embedded().expect("basemap"),
+        );
+        assert!(r.takeaways.is_empty());
+        assert!(r.footnotes.is_empty());
+        assert!(r
+            .domains
+            .iter()
+            .all(|d| d.achievements.is_empty() && d.next_steps.is_empty()));
+    }
+
+    #[test]
+    fn changes_since_are_reported_under_implications() {
+        let r = report();
+        let flat: Vec<String> = r
+            .implications
+            .iter()
+            .flatten()
+            .filter_map(|s| match s {
+                Span::Text(t) | Span::Strong(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        let all = flat.join("");
+        assert!(all.contains("Changes since 2025-01-01"), "{all}");
+        assert!(all.contains("Air defence presence is now corroborated"));
+        assert!(
+            all.contains("A common history textbook is introduced"),
+            "collection gap: {all}"
+        );
+    }
+}
