@@ -105,6 +105,66 @@ pub enum Command {
     /// Measure extraction quality.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Campaign packs: list, show, check.
+    #[command(subcommand)]
+    Campaigns(CampaignsCommand),
+    /// Assess a campaign: the indicator board with evidence, the monthly
+    /// domain and overall indices, and what changed since a date or since
+    /// the last run (each run is recorded in the database).
+    Assess {
+        /// Campaign pack name (see `campaigns list`) or a pack file.
+        #[arg(long)]
+        campaign: String,
+        /// Report changes since this day (YYYY-MM-DD) instead of since the
+        /// last run.
+        #[arg(long)]
+        since: Option<String>,
+        /// Judge recency against this day (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Also load packs from this directory.
+        #[arg(long)]
+        packs: Option<PathBuf>,
+        /// Do not record this run.
+        #[arg(long)]
+        no_save: bool,
+        /// At most this many evidence items per indicator in the output.
+        #[arg(long, default_value_t = 50)]
+        max_evidence: usize,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CampaignsCommand {
+    /// List the campaign packs.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Also load packs from this directory.
+        #[arg(long)]
+        packs: Option<PathBuf>,
+    },
+    /// Show a pack: objectives and indicators with their criteria.
+    Show {
+        /// Pack name or file.
+        name: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Also load packs from this directory.
+        #[arg(long)]
+        packs: Option<PathBuf>,
+    },
+    /// Validate a pack file: every problem with its line and column; exit
+    /// status 1 if there is any.
+    Check {
+        /// The pack file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -319,6 +379,47 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Catalogue(cmd) => catalogue(&knowledge(&cli.data)?, cmd),
+        Command::Campaigns(cmd) => {
+            let k = knowledge(&cli.data)?;
+            let data = cli.data.as_deref();
+            match cmd {
+                CampaignsCommand::List { format, packs } => crate::assess_cmd::list(
+                    &crate::assess_cmd::packs(&k, data, packs.as_deref())?,
+                    format,
+                ),
+                CampaignsCommand::Show {
+                    name,
+                    format,
+                    packs,
+                } => crate::assess_cmd::show(
+                    &crate::assess_cmd::find(&k, data, packs.as_deref(), &name)?,
+                    format,
+                ),
+                CampaignsCommand::Check { file } => crate::assess_cmd::check(&k, &file),
+            }
+        }
+        Command::Assess {
+            campaign,
+            since,
+            as_of,
+            format,
+            packs,
+            no_save,
+            max_evidence,
+        } => crate::assess_cmd::assess(
+            &knowledge(&cli.data)?,
+            cli.data.as_deref(),
+            &mut open_existing(&cli.db)?,
+            crate::assess_cmd::AssessArgs {
+                campaign,
+                since,
+                as_of,
+                format,
+                packs,
+                no_save,
+                max_evidence,
+            },
+        ),
         Command::Eval(EvalCommand::Gold { gold, format }) => {
             let knowledge = knowledge(&cli.data)?;
             let store = if cli.db.exists() {

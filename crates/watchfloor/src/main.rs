@@ -2,6 +2,7 @@
 //! pipeline crates (ingest → extract → store → assess → publish). No
 //! analysis logic lives here.
 
+mod assess_cmd;
 mod cli;
 mod eval;
 mod extract_cmd;
