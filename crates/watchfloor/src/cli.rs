@@ -53,11 +53,36 @@ pub enum ExtractFormat {
 #[derive(Subcommand)]
 pub enum Command {
     /// The main job on the bundled sample corpus: ingest it, extract it,
-    /// and print what is stored.
+    /// assess the russia-belarus campaign and write its report.
     Demo {
         /// The sample corpus folder.
         #[arg(long, default_value = "data/samples/corpus")]
         samples: PathBuf,
+        /// Where to write the report (`.html` or `.md`).
+        #[arg(long, default_value = "out/report.html")]
+        out: PathBuf,
+    },
+    /// Assess a campaign on the stored evidence and write its report: key
+    /// takeaways in estimative language, achievements and next steps per
+    /// domain, the indicator board, a timeline and a map of the evidence,
+    /// implications and footnotes quoting every source sentence.
+    ///
+    /// `.html` gives one self-contained file (prints cleanly); `.md` gives
+    /// Markdown with the two figures as SVG files beside it.
+    Report {
+        /// Campaign pack name, e.g. russia-belarus.
+        #[arg(long)]
+        campaign: String,
+        /// Output file: FILE.html or FILE.md.
+        #[arg(long)]
+        out: PathBuf,
+        /// Report changes since this day (YYYY-MM-DD); default: since the
+        /// last saved `assess` run.
+        #[arg(long)]
+        since: Option<String>,
+        /// Judge recency against this day (YYYY-MM-DD); default: today.
+        #[arg(long)]
+        as_of: Option<String>,
     },
     /// Ingest files and directories (recursively) into the database.
     ///
@@ -234,6 +259,22 @@ pub enum EvalCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
+    /// Score geoparsing end to end on a public corpus (GeoWebNews, LGL,
+    /// TR-News, GeoVirus) with the EUPEG protocol: precision, recall, F1,
+    /// accuracy@161 km, mean and median error, AUC, beside the published
+    /// scores listed in the corpus README.
+    Geoparse {
+        /// `geowebnews`, `lgl`, `tr-news`, `geovirus` (looked up under
+        /// ../shared/bench) or the path of a corpus XML file or folder.
+        corpus: String,
+        /// Output format (`json`: precision, recall, f1, acc161, mean_km,
+        /// median_km, auc).
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Only the first N articles.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
 }
 
 pub fn knowledge(cli_data: &Option<PathBuf>) -> Result<Knowledge> {
@@ -260,7 +301,7 @@ fn open_existing(path: &std::path::Path) -> Result<Store> {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Demo { samples } => {
+        Command::Demo { samples, out } => {
             if !samples.is_dir() {
                 bail!("sample corpus {} not found: run `watchfloor demo` from the repository root or pass --samples", samples.display());
             }
@@ -280,7 +321,40 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 cli.db.display(),
                 cli.db.display()
             );
+            println!("== assessing russia-belarus and writing the report");
+            let written = crate::report_cmd::run(
+                &knowledge(&cli.data)?,
+                &store,
+                &crate::report_cmd::ReportRequest {
+                    campaign: "russia-belarus",
+                    out: &out,
+                    since: None,
+                    as_of: None,
+                    data: cli.data.as_deref(),
+                },
+            )?;
+            print_written(&written);
             Ok(ingested)
+        }
+        Command::Report {
+            campaign,
+            out,
+            since,
+            as_of,
+        } => {
+            let written = crate::report_cmd::run(
+                &knowledge(&cli.data)?,
+                &open_existing(&cli.db)?,
+                &crate::report_cmd::ReportRequest {
+                    campaign: &campaign,
+                    out: &out,
+                    since: since.as_deref(),
+                    as_of: as_of.as_deref(),
+                    data: cli.data.as_deref(),
+                },
+            )?;
+            print_written(&written);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Ingest { paths } => crate::ingest_cmd::run(&mut open_store(&cli.db)?, &paths),
         Command::Stats { format } => {
@@ -420,6 +494,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 max_evidence,
             },
         ),
+        Command::Eval(EvalCommand::Geoparse {
+            corpus,
+            format,
+            limit,
+        }) => crate::geoparse_eval::run(
+            &knowledge(&cli.data)?,
+            &corpus,
+            format == ListFormat::Json,
+            limit,
+        ),
         Command::Eval(EvalCommand::Gold { gold, format }) => {
             let knowledge = knowledge(&cli.data)?;
             let store = if cli.db.exists() {
@@ -434,6 +518,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 format == ListFormat::Json,
             )
         }
+    }
+}
+
+fn print_written(w: &crate::report_cmd::Written) {
+    let shown = std::fs::canonicalize(&w.path).unwrap_or_else(|_| w.path.clone());
+    println!(
+        "report: {} ({} key takeaways, {} footnotes)",
+        shown.display(),
+        w.takeaways,
+        w.footnotes
+    );
+    for f in &w.figures {
+        println!("figure: {}", f.display());
     }
 }
 

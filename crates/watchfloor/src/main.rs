@@ -6,7 +6,9 @@ mod assess_cmd;
 mod cli;
 mod eval;
 mod extract_cmd;
+mod geoparse_eval;
 mod ingest_cmd;
+mod report_cmd;
 
 use std::process::ExitCode;
 

@@ -535,11 +535,11 @@ fn metonymic(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], p: &Place, last: us
         return false;
     }
     let sentence = a.tokens[last - 1].sentence;
-    for j in last..(last + 3).min(a.tokens.len()) {
-        if a.tokens[j].sentence != sentence {
+    for (t, key) in a.tokens.iter().zip(keys).skip(last).take(3) {
+        if t.sentence != sentence {
             return false;
         }
-        match g.cues.get(keys[j]) {
+        match g.cues.get(*key) {
             Some(false) => return true,
             Some(true) => continue,
             None => return false,
