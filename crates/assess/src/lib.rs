@@ -17,9 +17,7 @@ pub use pack::{
     builtin_pack_files, builtin_packs, load_dir, load_pack, Area, Criteria, Diagnostic, Indicator,
     Objective, Pack, MAX_WEIGHT,
 };
-pub use score::{
-    assess, judgement, status_score, AssessOptions, Baseline, Facts, FORMULA,
-};
+pub use score::{assess, judgement, status_score, AssessOptions, Baseline, Facts, FORMULA};
 
 /// Everything that can go wrong while assessing.
 #[derive(Debug, thiserror::Error)]

@@ -36,7 +36,11 @@ pub struct Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -310,7 +314,9 @@ impl Checker<'_> {
         if !(v > 0.0 && v <= MAX_WEIGHT) {
             self.problem(
                 &w.span(),
-                format!("{what} {v} is out of range (must be more than 0 and at most {MAX_WEIGHT})"),
+                format!(
+                    "{what} {v} is out of range (must be more than 0 and at most {MAX_WEIGHT})"
+                ),
             );
         }
         v
@@ -323,7 +329,10 @@ impl Checker<'_> {
             if w.chars().count() < 2 {
                 self.problem(
                     &k.span(),
-                    format!("{what} entry {:?} is too short to select anything", k.get_ref()),
+                    format!(
+                        "{what} entry {:?} is too short to select anything",
+                        k.get_ref()
+                    ),
                 );
                 continue;
             }
@@ -337,7 +346,11 @@ impl Pack {
     /// Parses and validates a pack. `catalogue`, when given, is used to
     /// check every entity ID. On failure the error lists every problem with
     /// its line and column.
-    pub fn parse(file: &str, text: &str, catalogue: Option<&Catalogue>) -> Result<Pack, AssessError> {
+    pub fn parse(
+        file: &str,
+        text: &str,
+        catalogue: Option<&Catalogue>,
+    ) -> Result<Pack, AssessError> {
         let invalid = |problems: Vec<Diagnostic>| AssessError::InvalidPack {
             file: file.to_string(),
             problems,
@@ -432,13 +445,18 @@ impl Pack {
                 if !objective_ids.contains(&v) {
                     ck.problem(
                         &o.span(),
-                        format!("indicator {id} names objective {v:?}, which the pack does not define"),
+                        format!(
+                            "indicator {id} names objective {v:?}, which the pack does not define"
+                        ),
                     );
                 }
                 v
             });
             if r.statement.trim().is_empty() {
-                ck.problem(&r.id.span(), format!("indicator {id} has an empty statement"));
+                ck.problem(
+                    &r.id.span(),
+                    format!("indicator {id} has an empty statement"),
+                );
             }
             let weight = r
                 .weight
@@ -449,7 +467,9 @@ impl Pack {
             if r.types.get_ref().is_empty() {
                 ck.problem(
                     &r.types.span(),
-                    format!("indicator {id} lists no event types, so nothing can select its evidence"),
+                    format!(
+                        "indicator {id} lists no event types, so nothing can select its evidence"
+                    ),
                 );
             }
             for t in r.types.get_ref() {
@@ -691,7 +711,11 @@ actor_member_of = "org:CSTO"
         assert_eq!(i.weight, 3.0);
         assert_eq!(i.criteria.types, vec![EventType::CommandIntegration]);
         assert_eq!(i.criteria.keywords, vec!["joint grouping".to_string()]);
-        assert_eq!(i.criteria.countries, vec!["BLR".to_string()], "target by default");
+        assert_eq!(
+            i.criteria.countries,
+            vec!["BLR".to_string()],
+            "target by default"
+        );
         assert_eq!(p.domain_weights[&Domain::Economic], 1.0);
         assert_eq!(p.domains(), vec![Domain::Military]);
     }
@@ -736,7 +760,10 @@ actor_member_of = "org:CSTO"
         assert!(d[0].message.contains("MIL-9") && d[0].line == 14, "{d:?}");
         let d = problems(&GOOD.replace("target = \"BLR\"", "target = \"Belarus\""));
         assert!(d[0].message.contains("alpha-3") && d[0].line == 5, "{d:?}");
-        let d = problems(&GOOD.replace("actor_member_of = \"org:CSTO\"", "actor_member_of = \"BLR\""));
+        let d = problems(&GOOD.replace(
+            "actor_member_of = \"org:CSTO\"",
+            "actor_member_of = \"BLR\"",
+        ));
         assert!(d[0].message.contains("membership history"), "{d:?}");
     }
 

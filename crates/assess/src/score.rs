@@ -214,7 +214,8 @@ impl<'p> Matcher<'p> {
             let selected = (c.entities.is_empty() && c.keywords.is_empty())
                 || hits.contains(&(i, false))
                 || c.entities.iter().any(|e| {
-                    ev.event.entities.iter().any(|x| x == e) || ev.event.actors.iter().any(|x| x == e)
+                    ev.event.entities.iter().any(|x| x == e)
+                        || ev.event.actors.iter().any(|x| x == e)
                 });
             if selected && ctx.criteria_hold(c, ev) {
                 out.push(i);
@@ -231,6 +232,8 @@ struct Context<'a> {
     /// Documents in which the target is a subject: it is involved in at
     /// least a fifth of the events that involve any state.
     about_target: HashSet<i64>,
+    /// The assessment day, the date of undated events for membership.
+    as_of: &'a str,
 }
 
 fn event_day(ev: &StoredEvent) -> Option<&str> {
@@ -289,18 +292,19 @@ impl Context<'_> {
         }
         if let Some(area) = &c.area {
             let inside = places().any(|p| {
-                self.facts.coords.get(p.as_str()).is_some_and(|&(lat, lon)| {
-                    distance_km(area.lat, area.lon, lat, lon) <= area.radius_km
-                })
+                self.facts
+                    .coords
+                    .get(p.as_str())
+                    .is_some_and(|&(lat, lon)| {
+                        distance_km(area.lat, area.lon, lat, lon) <= area.radius_km
+                    })
             });
             if !inside {
                 return false;
             }
         }
         if c.actor_member_of.is_some() || c.target_member_of.is_some() {
-            let Some(day) = event_day(ev) else {
-                return false;
-            };
+            let day = event_day(ev).unwrap_or(self.as_of);
             if let Some(org) = &c.actor_member_of {
                 if !ev
                     .event
@@ -454,7 +458,12 @@ pub fn judgement(
         IndicatorStatus::Projected => (2, "will happen"),
         IndicatorStatus::Reversed => (2, "still holds"),
     };
-    if stale && matches!(status, IndicatorStatus::Corroborated | IndicatorStatus::Reported) {
+    if stale
+        && matches!(
+            status,
+            IndicatorStatus::Corroborated | IndicatorStatus::Reported
+        )
+    {
         level -= 1;
     }
     let confidence = if sources >= 3 && recent {
@@ -527,6 +536,7 @@ pub fn assess(
         aggressor: &pack.aggressor,
         target: &pack.target,
         about_target: HashSet::new(),
+        as_of,
     };
     for ev in events {
         let mut states = probe.states(ev).peekable();
@@ -714,11 +724,7 @@ pub fn assess(
                 }
             })
             .map(|mut item| {
-                if let Some(&(lat, lon)) = item
-                    .place
-                    .as_deref()
-                    .and_then(|p| facts.coords.get(p))
-                {
+                if let Some(&(lat, lon)) = item.place.as_deref().and_then(|p| facts.coords.get(p)) {
                     item.lat = Some(lat);
                     item.lon = Some(lon);
                 }
@@ -822,5 +828,715 @@ pub fn assess(
             Baseline::Date(d) => d.clone(),
             Baseline::Run { label, .. } => label.clone(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use watchfloor_model::{DateSpan, EventRecord, Evidence, TimePrecision};
+
+    const CATALOGUE: &str = r#"
+[[entity]]
+id = "RUS"
+kind = "country"
+name = "Russia"
+[[entity]]
+id = "BLR"
+kind = "country"
+name = "Belarus"
+[[entity]]
+id = "ARM"
+kind = "country"
+name = "Armenia"
+[[entity]]
+id = "POL"
+kind = "country"
+name = "Poland"
+[[entity]]
+id = "wpn:ISKANDER"
+kind = "weapon"
+name = "Iskander"
+[[entity]]
+id = "site:BASE"
+kind = "site"
+name = "A base"
+country = "BLR"
+lat = 53.0
+lon = 27.0
+[[entity]]
+id = "org:CSTO"
+kind = "organization"
+name = "CSTO"
+[[entity.membership]]
+member = "ARM"
+status = "member"
+from = "1992-05-15"
+to = "2024-02-22"
+[[entity.membership]]
+member = "ARM"
+status = "suspended"
+from = "2024-02-22"
+"#;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::from_files([("t.toml", CATALOGUE)]).expect("catalogue")
+    }
+
+    const PACK: &str = r#"
+[campaign]
+name = "t"
+title = "T"
+aggressor = "RUS"
+target = "BLR"
+[weights]
+political = 3
+[[indicator]]
+id = "ISK"
+domain = "military"
+statement = "Iskander deployed"
+weight = 3
+types = ["deployment"]
+entities = ["wpn:ISKANDER"]
+keywords = ["iskander"]
+exclude = ["exercise only"]
+[[indicator]]
+id = "AIR"
+domain = "military"
+statement = "Air defence unified"
+weight = 1
+types = ["air_defence_integration"]
+[[indicator]]
+id = "LAW"
+domain = "political"
+statement = "Law harmonised"
+types = ["law_harmonisation"]
+[[indicator]]
+id = "CSTO"
+domain = "international"
+statement = "Legitimised via the CSTO while Armenia is a member"
+types = ["legitimisation"]
+countries = []
+actor_member_of = "org:CSTO"
+[[indicator]]
+id = "NEAR"
+domain = "international"
+statement = "Something near the base"
+types = ["basing"]
+area = { lat = 53.1, lon = 27.1, radius_km = 50 }
+"#;
+
+    fn pack() -> Pack {
+        Pack::parse("t.toml", PACK, Some(&catalogue())).expect("pack")
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn ev(
+        id: i64,
+        doc: i64,
+        dup: Option<i64>,
+        t: EventType,
+        modality: Modality,
+        date: Option<&str>,
+        actors: &[&str],
+        entities: &[&str],
+        text: &str,
+    ) -> StoredEvent {
+        StoredEvent {
+            id,
+            document_id: doc,
+            source: format!("doc{doc}.txt"),
+            title: None,
+            published: None,
+            duplicate_of: dup,
+            event: EventRecord {
+                event_type: t,
+                domain: t.domain(),
+                modality,
+                date: date.map(|d| DateSpan {
+                    start: d.into(),
+                    end: d.into(),
+                    precision: TimePrecision::Day,
+                }),
+                actors: actors.iter().map(|s| s.to_string()).collect(),
+                entities: entities.iter().map(|s| s.to_string()).collect(),
+                place: None,
+                country: Some("BLR".into()),
+                confidence: 0.8,
+                evidence: Evidence {
+                    start: 0,
+                    end: text.chars().count(),
+                    text: text.into(),
+                },
+                cues: Vec::new(),
+            },
+        }
+    }
+
+    fn run(events: &[StoredEvent], baseline: Baseline) -> Assessment {
+        let c = catalogue();
+        let facts = Facts::new(&c);
+        let mut o = AssessOptions::new("2025-06-15");
+        o.baseline = baseline;
+        assess(&pack(), events, &facts, &o)
+    }
+
+    fn get<'a>(a: &'a Assessment, id: &str) -> &'a IndicatorAssessment {
+        a.indicators.iter().find(|i| i.id == id).expect("indicator")
+    }
+
+    use EventType::*;
+    use Modality::*;
+
+    #[test]
+    fn each_status_follows_from_the_evidence() {
+        let iskander = "Russia deployed Iskander systems to Belarus.";
+        // Nothing.
+        let a = run(&[], Baseline::FirstRun);
+        assert_eq!(get(&a, "ISK").status, IndicatorStatus::NotObserved);
+        assert!(get(&a, "ISK").judgement.is_none());
+        // Only a forecast.
+        let projected = vec![ev(
+            1,
+            1,
+            None,
+            Deployment,
+            Projected,
+            None,
+            &["RUS"],
+            &[],
+            iskander,
+        )];
+        let a = run(&projected, Baseline::FirstRun);
+        assert_eq!(get(&a, "ISK").status, IndicatorStatus::Projected);
+        assert_eq!(get(&a, "ISK").score, 0.25);
+        // One source.
+        let mut evs = projected.clone();
+        evs.push(ev(
+            2,
+            2,
+            None,
+            Deployment,
+            Observed,
+            Some("2024-01-10"),
+            &["RUS"],
+            &["wpn:ISKANDER"],
+            "Systems arrived.",
+        ));
+        let a = run(&evs, Baseline::FirstRun);
+        assert_eq!(get(&a, "ISK").status, IndicatorStatus::Reported);
+        assert_eq!(get(&a, "ISK").sources, 1);
+        // A second independent source.
+        evs.push(ev(
+            3,
+            3,
+            None,
+            Deployment,
+            Ongoing,
+            Some("2024-03-01"),
+            &[],
+            &[],
+            iskander,
+        ));
+        let a = run(&evs, Baseline::FirstRun);
+        let isk = get(&a, "ISK");
+        assert_eq!(isk.status, IndicatorStatus::Corroborated);
+        assert_eq!(isk.sources, 2);
+        assert_eq!(isk.first_seen.as_deref(), Some("2024-01-10"));
+        assert_eq!(isk.last_seen.as_deref(), Some("2024-03-01"));
+        assert_eq!(isk.modalities.get("projected"), Some(&1));
+        assert_eq!(isk.evidence_total, 3);
+        // A later negation reverses it.
+        evs.push(ev(
+            4,
+            4,
+            None,
+            Deployment,
+            Negated,
+            Some("2024-09-01"),
+            &["RUS"],
+            &[],
+            "Iskander systems were not deployed after all.",
+        ));
+        let a = run(&evs, Baseline::FirstRun);
+        assert_eq!(get(&a, "ISK").status, IndicatorStatus::Reversed);
+        assert_eq!(get(&a, "ISK").score, 0.0);
+    }
+
+    #[test]
+    fn an_earlier_negation_does_not_reverse_later_evidence() {
+        let evs = vec![
+            ev(
+                1,
+                1,
+                None,
+                Deployment,
+                Negated,
+                Some("2023-01-01"),
+                &["RUS"],
+                &[],
+                "No Iskander in Belarus.",
+            ),
+            ev(
+                2,
+                2,
+                None,
+                Deployment,
+                Observed,
+                Some("2024-01-01"),
+                &["RUS"],
+                &[],
+                "Iskander arrived in Belarus.",
+            ),
+        ];
+        let a = run(&evs, Baseline::FirstRun);
+        assert_eq!(get(&a, "ISK").status, IndicatorStatus::Reported);
+    }
+
+    #[test]
+    fn near_duplicates_and_one_documents_events_count_once() {
+        let t = "Iskander units moved to Belarus.";
+        let evs = vec![
+            ev(
+                1,
+                10,
+                None,
+                Deployment,
+                Observed,
+                Some("2024-01-01"),
+                &["RUS"],
+                &[],
+                t,
+            ),
+            ev(
+                2,
+                10,
+                None,
+                Deployment,
+                Observed,
+                Some("2024-01-02"),
+                &["RUS"],
+                &[],
+                t,
+            ),
+            ev(
+                3,
+                11,
+                Some(10),
+                Deployment,
+                Observed,
+                Some("2024-01-01"),
+                &["RUS"],
+                &[],
+                t,
+            ),
+            ev(
+                4,
+                12,
+                Some(10),
+                Deployment,
+                Observed,
+                Some("2024-01-01"),
+                &["RUS"],
+                &[],
+                t,
+            ),
+        ];
+        let a = run(&evs, Baseline::FirstRun);
+        assert_eq!(get(&a, "ISK").sources, 1);
+        assert_eq!(get(&a, "ISK").status, IndicatorStatus::Reported);
+        let mut more = evs.clone();
+        more.push(ev(
+            5,
+            13,
+            None,
+            Deployment,
+            Observed,
+            Some("2024-02-01"),
+            &["RUS"],
+            &[],
+            t,
+        ));
+        let a = run(&more, Baseline::FirstRun);
+        assert_eq!(get(&a, "ISK").sources, 2);
+        assert_eq!(get(&a, "ISK").status, IndicatorStatus::Corroborated);
+    }
+
+    #[test]
+    fn criteria_select_by_type_entity_keyword_exclusion_and_scope() {
+        let evs = vec![
+            // Right type, neither entity nor keyword.
+            ev(
+                1,
+                1,
+                None,
+                Deployment,
+                Observed,
+                Some("2024-01-01"),
+                &["RUS"],
+                &[],
+                "Tanks moved to Belarus.",
+            ),
+            // Keyword, but excluded.
+            ev(
+                2,
+                2,
+                None,
+                Deployment,
+                Observed,
+                Some("2024-01-01"),
+                &["RUS"],
+                &[],
+                "Iskander drill, exercise only.",
+            ),
+            // Entity, but about Poland, not the target.
+            {
+                let mut e = ev(
+                    3,
+                    3,
+                    None,
+                    Deployment,
+                    Observed,
+                    Some("2024-01-01"),
+                    &["RUS"],
+                    &["wpn:ISKANDER"],
+                    "Missiles near Poland.",
+                );
+                e.event.country = Some("POL".into());
+                e
+            },
+            // Wrong type.
+            ev(
+                4,
+                4,
+                None,
+                Exercise,
+                Observed,
+                Some("2024-01-01"),
+                &["RUS"],
+                &["wpn:ISKANDER"],
+                "Iskander exercise.",
+            ),
+        ];
+        let a = run(&evs, Baseline::FirstRun);
+        assert_eq!(
+            get(&a, "ISK").evidence_total,
+            0,
+            "{:?}",
+            get(&a, "ISK").evidence
+        );
+        // An event naming no state, in a document about the target, is in scope.
+        let mut e = ev(
+            5,
+            5,
+            None,
+            AirDefenceIntegration,
+            Observed,
+            Some("2024-01-01"),
+            &[],
+            &[],
+            "Air defence unified.",
+        );
+        e.event.country = None;
+        let ctx = ev(
+            6,
+            5,
+            None,
+            LawHarmonisation,
+            Observed,
+            Some("2024-01-01"),
+            &["BLR"],
+            &[],
+            "Belarus aligned its laws.",
+        );
+        let a = run(&[e.clone(), ctx], Baseline::FirstRun);
+        assert_eq!(get(&a, "AIR").status, IndicatorStatus::Reported);
+        let a = run(&[e], Baseline::FirstRun);
+        assert_eq!(
+            get(&a, "AIR").status,
+            IndicatorStatus::NotObserved,
+            "no context, no scope"
+        );
+    }
+
+    #[test]
+    fn membership_is_evaluated_on_the_events_date() {
+        let before = ev(
+            1,
+            1,
+            None,
+            Legitimisation,
+            Observed,
+            Some("2023-05-01"),
+            &["ARM"],
+            &[],
+            "Armenia backs it in the CSTO.",
+        );
+        let after = ev(
+            2,
+            2,
+            None,
+            Legitimisation,
+            Observed,
+            Some("2024-05-01"),
+            &["ARM"],
+            &[],
+            "Armenia backs it in the CSTO.",
+        );
+        assert_eq!(
+            get(&run(&[before], Baseline::FirstRun), "CSTO").status,
+            IndicatorStatus::Reported
+        );
+        assert_eq!(
+            get(&run(&[after], Baseline::FirstRun), "CSTO").status,
+            IndicatorStatus::NotObserved
+        );
+    }
+
+    #[test]
+    fn areas_use_site_coordinates() {
+        let near = ev(
+            1,
+            1,
+            None,
+            Basing,
+            Observed,
+            Some("2024-01-01"),
+            &["RUS"],
+            &["site:BASE"],
+            "Russian jets at the base.",
+        );
+        let mut far = near.clone();
+        far.event.entities.clear();
+        assert_eq!(
+            get(&run(&[near], Baseline::FirstRun), "NEAR").status,
+            IndicatorStatus::Reported
+        );
+        assert_eq!(
+            get(&run(&[far], Baseline::FirstRun), "NEAR").status,
+            IndicatorStatus::NotObserved
+        );
+    }
+
+    #[test]
+    fn indices_are_weighted_means_month_by_month() {
+        let evs = vec![
+            ev(
+                1,
+                1,
+                None,
+                Deployment,
+                Observed,
+                Some("2024-01-05"),
+                &["RUS"],
+                &[],
+                "Iskander in Belarus.",
+            ),
+            ev(
+                2,
+                2,
+                None,
+                AirDefenceIntegration,
+                Observed,
+                Some("2024-03-05"),
+                &["RUS", "BLR"],
+                &[],
+                "Air defence unified.",
+            ),
+            ev(
+                3,
+                3,
+                None,
+                AirDefenceIntegration,
+                Observed,
+                Some("2024-03-20"),
+                &["RUS", "BLR"],
+                &[],
+                "Air defence unified.",
+            ),
+        ];
+        let a = run(&evs, Baseline::FirstRun);
+        let mil = &a.indices["military"];
+        assert_eq!(mil.first().map(|p| p.month.as_str()), Some("2024-01"));
+        assert_eq!(mil.last().map(|p| p.month.as_str()), Some("2025-06"));
+        // January: ISK reported (0.6, weight 3), AIR nothing (weight 1).
+        assert_eq!(mil[0].value, round4(3.0 * 0.6 / 4.0));
+        assert_eq!(mil[1].value, mil[0].value, "February: nothing new");
+        // March: AIR corroborated.
+        assert_eq!(mil[2].value, round4((3.0 * 0.6 + 1.0) / 4.0));
+        // Overall: military (weight 1), political (weight 3, 0), international (weight 1, 0).
+        let overall = &a.indices["overall"];
+        assert_eq!(overall[2].value, round4((3.0 * 0.6 + 1.0) / 4.0 / 5.0));
+        assert!(a.formula.contains("sum(w_i * s_i(m))"));
+    }
+
+    #[test]
+    fn changes_against_a_previous_run_and_a_date() {
+        let evs = vec![
+            ev(
+                1,
+                1,
+                None,
+                Deployment,
+                Observed,
+                Some("2024-01-05"),
+                &["RUS"],
+                &[],
+                "Iskander in Belarus.",
+            ),
+            ev(
+                2,
+                2,
+                None,
+                Deployment,
+                Observed,
+                Some("2025-01-05"),
+                &["RUS"],
+                &[],
+                "Iskander in Belarus.",
+            ),
+            ev(
+                3,
+                3,
+                None,
+                LawHarmonisation,
+                Projected,
+                Some("2025-02-01"),
+                &["BLR"],
+                &[],
+                "Belarus will align laws.",
+            ),
+            ev(
+                4,
+                4,
+                None,
+                AirDefenceIntegration,
+                Observed,
+                Some("2023-01-01"),
+                &["RUS", "BLR"],
+                &[],
+                "Unified air defence.",
+            ),
+            ev(
+                5,
+                5,
+                None,
+                AirDefenceIntegration,
+                Negated,
+                Some("2025-03-01"),
+                &["RUS", "BLR"],
+                &[],
+                "No unified air defence.",
+            ),
+        ];
+        let statuses: BTreeMap<String, IndicatorStatus> = [
+            ("ISK".to_string(), IndicatorStatus::Reported),
+            ("AIR".to_string(), IndicatorStatus::Reported),
+        ]
+        .into();
+        let a = run(
+            &evs,
+            Baseline::Run {
+                label: "run 1".into(),
+                statuses,
+            },
+        );
+        let kinds: BTreeMap<&str, &str> = a
+            .changes
+            .iter()
+            .map(|c| (c.indicator.as_str(), c.kind.as_str()))
+            .collect();
+        assert_eq!(kinds.get("ISK"), Some(&"newly_corroborated"));
+        assert_eq!(kinds.get("LAW"), Some(&"new_projection"));
+        assert_eq!(kinds.get("AIR"), Some(&"reversed"));
+        assert_eq!(a.changes_since.as_deref(), Some("run 1"));
+        // Since a date: ISK was reported before 2025, corroborated now.
+        let a = run(&evs, Baseline::Date("2024-06-01".into()));
+        let isk = a
+            .changes
+            .iter()
+            .find(|c| c.indicator == "ISK")
+            .expect("ISK changed");
+        assert_eq!(
+            (isk.from, isk.to),
+            (IndicatorStatus::Reported, IndicatorStatus::Corroborated)
+        );
+        // Nothing new since a late date.
+        let a = run(&evs, Baseline::Date("2025-06-01".into()));
+        assert!(a.changes.is_empty(), "{:?}", a.changes);
+        // The same statuses as before: no changes.
+        let same: BTreeMap<String, IndicatorStatus> = run(&evs, Baseline::FirstRun)
+            .indicators
+            .iter()
+            .map(|i| (i.id.clone(), i.status))
+            .collect();
+        assert!(run(
+            &evs,
+            Baseline::Run {
+                label: "r".into(),
+                statuses: same
+            }
+        )
+        .changes
+        .is_empty());
+    }
+
+    #[test]
+    fn judgements_follow_corroboration_and_recency() {
+        let j = judgement("X", IndicatorStatus::Corroborated, 3, Some(2)).expect("judged");
+        assert_eq!(
+            (j.likelihood.as_str(), j.confidence.as_str()),
+            ("almost certain", "high")
+        );
+        let j = judgement("X", IndicatorStatus::Corroborated, 2, Some(40)).expect("judged");
+        assert_eq!(
+            (j.likelihood.as_str(), j.confidence.as_str()),
+            ("likely", "moderate")
+        );
+        let j = judgement("X", IndicatorStatus::Reported, 1, Some(3)).expect("judged");
+        assert_eq!(
+            (
+                j.likelihood.as_str(),
+                j.probability.as_str(),
+                j.confidence.as_str()
+            ),
+            ("likely", "55-80%", "moderate")
+        );
+        let j = judgement("X", IndicatorStatus::Reported, 1, None).expect("judged");
+        assert_eq!(
+            (j.likelihood.as_str(), j.confidence.as_str()),
+            ("roughly even chance", "low")
+        );
+        let j = judgement("X", IndicatorStatus::Projected, 1, None).expect("judged");
+        assert_eq!(j.likelihood, "unlikely");
+        assert!(judgement("X", IndicatorStatus::NotObserved, 0, None).is_none());
+    }
+
+    #[test]
+    fn builtin_packs_are_valid_against_the_real_catalogue() {
+        let k = watchfloor_extract::Knowledge::embedded().expect("knowledge");
+        let packs = crate::builtin_packs(Some(&k.catalogue)).expect("valid packs");
+        assert!(packs.len() >= 2, "russia-belarus and a second target");
+        let names: Vec<_> = packs.iter().map(|p| p.name.as_str()).collect();
+        assert!(names.contains(&"russia-belarus"), "{names:?}");
+        let rb = packs
+            .iter()
+            .find(|p| p.name == "russia-belarus")
+            .expect("pack");
+        let programme_areas = rb
+            .indicators
+            .iter()
+            .filter(|i| i.id.starts_with("PRG-"))
+            .count();
+        assert_eq!(programme_areas, 10, "areas a-j of the 28 union programmes");
+        assert_eq!(rb.domains().len(), 5);
+        assert!(packs.iter().any(|p| p.target != "BLR"));
+        // The template is compiled in, valid, and not listed.
+        let template = crate::builtin_pack_files()
+            .iter()
+            .find(|(n, _)| n.starts_with('_'))
+            .expect("a template");
+        Pack::parse(template.0, template.1, Some(&k.catalogue)).expect("template is valid");
+        assert!(!names.iter().any(|n| n.contains("template")));
     }
 }
