@@ -10,6 +10,9 @@ use crate::entities::{EntityHit, Role};
 use crate::text::Analysed;
 use crate::Knowledge;
 
+/// Extra distance given to a modality cue that follows the event cue.
+const AFTER_CUE_PENALTY: usize = 4;
+
 /// Words after a comma that open a new clause.
 const CLAUSE_OPENERS: &[&str] = &[
     "which",
@@ -69,12 +72,8 @@ fn heading_level(a: &Analysed<'_>, sentence: usize) -> u8 {
     let marker = a.text[first.end..].starts_with('.') || a.text[first.end..].starts_with(')');
     if marker && first.folded.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) && first.all_caps {
         1
-    } else if marker
-        && (first.script == crate::text::Script::Digits || first.folded.chars().count() == 1)
-    {
-        2
     } else {
-        1
+        2
     }
 }
 
@@ -105,7 +104,7 @@ pub fn detect(
     facts: &DocumentFacts<'_>,
     lang: Option<&str>,
 ) -> Vec<EventRecord> {
-    let mut out = Vec::new();
+    let mut out: Vec<EventRecord> = Vec::new();
     let mut section_default: Option<Modality> = None;
     let mut last_event: Option<(usize, (EventType, Modality))> = None;
     let mut sub_default: Option<Modality> = None;
@@ -155,6 +154,9 @@ pub fn detect(
             .map(|&i| &facts.entities[i])
             .collect();
         let mut modality_hits: Option<Vec<crate::phrase::PhraseHit>> = None;
+        // One event per type per sentence: a second clause restating the
+        // same kind of event ("Withdrawal of X – X left …") is the same event.
+        let mut types_here: Vec<(EventType, usize)> = Vec::new();
         for clause in clauses(a, si) {
             let mut best: Option<Candidate> = None;
             for hit in k.events.cues.find(&a.tokens, keys, clause.clone()) {
@@ -212,6 +214,10 @@ pub fn detect(
                 }
             }
             let Some(c) = best else { continue };
+            let earlier_same_type = types_here
+                .iter()
+                .find(|(t, _)| *t == c.rule_type)
+                .map(|(_, i)| *i);
             let (modality, modality_cue) = modality_of(
                 k,
                 a,
@@ -264,7 +270,7 @@ pub fn detect(
                 }
             }
             last_event = Some((si, (c.rule_type, modality)));
-            out.push(EventRecord {
+            let record = EventRecord {
                 event_type: c.rule_type,
                 domain: c.rule_type.domain(),
                 modality,
@@ -282,7 +288,16 @@ pub fn detect(
                 cues: std::iter::once(c.cue)
                     .chain(modality_cue.map(|m| format!("modality: {m}")))
                     .collect(),
-            });
+            };
+            match earlier_same_type {
+                // Keep the better-evidenced clause (own date, explicit modality).
+                Some(at) if out[at].confidence < record.confidence => out[at] = record,
+                Some(_) => {}
+                None => {
+                    types_here.push((record.event_type, out.len()));
+                    out.push(record);
+                }
+            }
         }
     }
     out
@@ -302,19 +317,30 @@ fn modality_of(
     let mut found: [Option<String>; 2] = Default::default();
     // Tense and aspect: the cue nearest the event's own cue wins.
     let mut nearest: Option<(usize, Modality, String)> = None;
+    // Cues before the event's own cue govern it ("may lead attacks"); those
+    // after it weigh less ("penalties imposed", "will be deepened").
     let distance = |first: usize| {
         if first >= c.last {
-            first - c.last
+            first - c.last + AFTER_CUE_PENALTY
         } else {
             c.first.saturating_sub(first)
         }
     };
-    // An English event verb in the past ("signed", "joined") is its own cue.
-    if lang.is_none_or(|l| l == "en")
-        && a.tokens[c.first].folded.ends_with("ed")
-        && a.tokens[c.first].script == crate::text::Script::Latin
-    {
-        nearest = Some((0, Modality::Observed, a.tokens[c.first].folded.clone()));
+    // An English verb in the past ("signed", "resigned to renew") just
+    // before or at the event cue is a cue of its own.
+    if lang.is_none_or(|l| l == "en") {
+        for i in (c.first.saturating_sub(3).max(clause.start)..=c.first).rev() {
+            let t = &a.tokens[i];
+            let after_bare_be = i > 0 && a.tokens[i - 1].folded == "be";
+            if t.script == crate::text::Script::Latin
+                && t.folded.len() > 4
+                && t.folded.ends_with("ed")
+                && !after_bare_be
+            {
+                nearest = Some((c.first - i, Modality::Observed, t.folded.clone()));
+                break;
+            }
+        }
     }
     for hit in hits.iter().copied() {
         let (phrase, (m, cue_lang)) = k.modality.cues.get(hit.phrase);
