@@ -134,6 +134,10 @@ pub struct Pack {
     pub description: Option<String>,
     /// Where the framework comes from.
     pub sources: Vec<String>,
+    /// Entities that by themselves tie an event to the target (e.g. the
+    /// Union State of Russia and Belarus, or a joint grouping of forces);
+    /// their bodies (catalogue `parent`) too.
+    pub scope_entities: Vec<String>,
     /// Weight of each domain in the overall index (1 unless the pack says).
     pub domain_weights: BTreeMap<Domain, f64>,
     /// Objectives by domain.
@@ -165,6 +169,8 @@ struct RawCampaign {
     description: Option<String>,
     #[serde(default)]
     sources: Vec<String>,
+    #[serde(default)]
+    scope_entities: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -397,6 +403,11 @@ impl Pack {
             );
         }
 
+        let scope_entities = c
+            .scope_entities
+            .iter()
+            .map(|e| ck.entity(e, "campaign scope_entities"))
+            .collect();
         let mut domain_weights: BTreeMap<Domain, f64> =
             Domain::ALL.iter().map(|d| (*d, 1.0)).collect();
         if let Some(w) = &raw.weights {
@@ -574,6 +585,7 @@ impl Pack {
             target,
             description: c.description.clone(),
             sources: c.sources.clone(),
+            scope_entities,
             domain_weights,
             objectives,
             indicators,

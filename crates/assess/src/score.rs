@@ -36,6 +36,7 @@ pub fn status_score(status: IndicatorStatus) -> f64 {
 pub struct Facts<'a> {
     catalogue: &'a Catalogue,
     country_of: HashMap<&'a str, &'a str>,
+    parent_of: HashMap<&'a str, &'a str>,
     coords: HashMap<&'a str, (f64, f64)>,
 }
 
@@ -49,7 +50,11 @@ impl<'a> Facts<'a> {
     pub fn new(catalogue: &'a Catalogue) -> Self {
         let mut country_of = HashMap::new();
         let mut coords = HashMap::new();
+        let mut parent_of = HashMap::new();
         for e in catalogue.entities() {
+            if let Some(p) = e.parent.as_deref() {
+                parent_of.insert(e.id.as_str(), p);
+            }
             if is_country(&e.id) {
                 country_of.insert(e.id.as_str(), e.id.as_str());
             } else if let Some(c) = e.country.as_deref().filter(|c| is_country(c)) {
@@ -62,6 +67,7 @@ impl<'a> Facts<'a> {
         Facts {
             catalogue,
             country_of,
+            parent_of,
             coords,
         }
     }
@@ -234,6 +240,8 @@ struct Context<'a> {
     about_target: HashSet<i64>,
     /// The assessment day, the date of undated events for membership.
     as_of: &'a str,
+    /// The pack's scope entities.
+    scope: HashSet<&'a str>,
 }
 
 fn event_day(ev: &StoredEvent) -> Option<&str> {
@@ -264,10 +272,30 @@ impl Context<'_> {
         if c.countries.is_empty() || c.countries.iter().any(|s| self.involves(ev, s)) {
             return true;
         }
+        if !c.countries.iter().any(|s| s == self.target) {
+            return false;
+        }
+        // A campaign's own entities (and their bodies) tie it to the target.
+        let own = |id: &String| {
+            self.scope.contains(id.as_str())
+                || self
+                    .facts
+                    .parent_of
+                    .get(id.as_str())
+                    .is_some_and(|p| self.scope.contains(p))
+        };
+        if ev
+            .event
+            .actors
+            .iter()
+            .chain(ev.event.entities.iter())
+            .any(own)
+        {
+            return true;
+        }
         // An event that names no third state, in a document about the
         // target, is about the target.
-        c.countries.iter().any(|s| s == self.target)
-            && self.about_target.contains(&ev.document_id)
+        self.about_target.contains(&ev.document_id)
             && self
                 .states(ev)
                 .all(|s| s == self.aggressor || s == self.target)
@@ -537,6 +565,7 @@ pub fn assess(
         target: &pack.target,
         about_target: HashSet::new(),
         as_of,
+        scope: pack.scope_entities.iter().map(String::as_str).collect(),
     };
     for ev in events {
         let mut states = probe.states(ev).peekable();

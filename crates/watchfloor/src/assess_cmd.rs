@@ -126,7 +126,11 @@ pub fn show(p: &Pack, format: ListFormat) -> Result<ExitCode> {
         println!("  source: {s}");
     }
     for d in p.domains() {
-        println!("\n{} (weight {})", d.as_str().to_uppercase(), p.domain_weights[&d]);
+        println!(
+            "\n{} (weight {})",
+            d.as_str().to_uppercase(),
+            p.domain_weights[&d]
+        );
         for o in p.objectives.iter().filter(|o| o.domain == d) {
             println!("  objective {}: {}", o.id, o.statement);
         }
@@ -281,7 +285,12 @@ fn print_table(a: &Assessment, events: usize) {
         let judgement = i
             .judgement
             .as_ref()
-            .map(|j| format!("{} ({}), {} confidence", j.likelihood, j.probability, j.confidence))
+            .map(|j| {
+                format!(
+                    "{} ({}), {} confidence",
+                    j.likelihood, j.probability, j.confidence
+                )
+            })
             .unwrap_or_else(|| "-".into());
         println!(
             "{:<16} {:<13} {:<13} {:>5.2} {:>4} {:>5}  {:<10} {:<10}  {}",
