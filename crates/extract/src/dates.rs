@@ -362,6 +362,48 @@ impl Scan<'_, '_> {
         None
     }
 
+    /// A day number usable in a date (1–31, one or two digits).
+    fn day(&self, i: usize) -> Option<u32> {
+        self.number(i)
+            .filter(|d| (1..=31).contains(d) && self.tok(i).is_some_and(|t| t.folded.len() <= 2))
+    }
+
+    /// After token `at`: a dash, or a "to" word; returns where the second
+    /// bound starts.
+    fn range_link(&self, at: usize) -> Option<usize> {
+        if self.tok(at).is_some() && matches!(self.gap(at).trim(), "-" | "–" | "—") {
+            return Some(at);
+        }
+        self.phrase_at(&self.lex.to, at)
+            .filter(|&n| self.same_sentence(at, n))
+    }
+
+    /// Day ranges within one month: "с 15 по 19 сентября 2023 года",
+    /// "15–19 September", "September 5-9, 2023", "from 5 to 9 May".
+    fn day_range(&self, i: usize, context_year: Option<i16>) -> Option<(DateSpan, usize)> {
+        let (d1, d2, m, after) = if let Some(d1) = self.day(i) {
+            let j = self.range_link(i + 1)?;
+            let d2 = self.day(j)?;
+            let m = self.month(j + 1)?;
+            (d1, d2, m, j + 2)
+        } else {
+            let m = self.month(i)?;
+            let d1 = self.day(i + 1)?;
+            let j = self.range_link(i + 2)?;
+            (d1, self.day(j)?, m, j + 1)
+        };
+        if d2 < d1 || !self.same_sentence(i, after - 1) {
+            return None;
+        }
+        let (y, end) = match self.year(after).filter(|_| self.same_sentence(i, after)) {
+            Some(y) => (y, self.skip_year_words(after + 1)),
+            None => (context_year?, after),
+        };
+        let start = ymd(y, m as i8, d1 as i8)?;
+        let stop = ymd(y, m as i8, d2 as i8)?;
+        Some((span_of(start, stop, TimePrecision::Range), end))
+    }
+
     fn relative(&self, i: usize, published: Option<Date>) -> Option<(DateSpan, usize)> {
         let anchor = published?;
         for (words, u, offset) in &self.lex.relative {
@@ -421,7 +463,8 @@ pub fn find_dates(
     let mut i = 0;
     while i < a.tokens.len() {
         let Some((span, end)) = scan
-            .relative(i, published)
+            .day_range(i, context_year)
+            .or_else(|| scan.relative(i, published))
             .or_else(|| scan.absolute(i, context_year))
         else {
             i += 1;
@@ -431,6 +474,25 @@ pub fn find_dates(
         let mut span = span;
         let mut end = end;
         // Ranges: between X and Y, from X to Y, X–Y, since X.
+        if span.precision == TimePrecision::Range {
+            // A day range: take a "from"/"с" just before it into the span.
+            if let Some(start) = scan.phrase_ends_before(&lex.from, i) {
+                first = start;
+            }
+            context_year = span
+                .start
+                .get(..4)
+                .and_then(|y| y.parse().ok())
+                .or(context_year);
+            out.push(DateMention {
+                first,
+                last: end.max(first + 1),
+                sentence: a.tokens[i].sentence,
+                span,
+            });
+            i = end.max(i + 1);
+            continue;
+        }
         let opener_between = scan.phrase_ends_before(&lex.between, i);
         let opener_from = scan.phrase_ends_before(&lex.from, i);
         let dash_next =
@@ -582,6 +644,35 @@ mod tests {
         assert_eq!(
             spans("crises (2010–currently)", Some("2025-01-24")),
             vec!["2010-01-01..2025-01-24:range"]
+        );
+    }
+
+    #[test]
+    fn day_ranges_in_every_order() {
+        assert_eq!(
+            spans("прошли с 15 по 19 сентября 2023 года", None),
+            vec!["2023-09-15..2023-09-19:range"]
+        );
+        assert_eq!(
+            spans("held 15–19 September 2023", None),
+            vec!["2023-09-15..2023-09-19:range"]
+        );
+        assert_eq!(
+            spans("on September 5-9, 2023", None),
+            vec!["2023-09-05..2023-09-09:range"]
+        );
+        assert_eq!(
+            spans("from 5 to 9 May 2024", None),
+            vec!["2024-05-05..2024-05-09:range"]
+        );
+        assert_eq!(
+            spans("z 3 по 9 березня 2022", None),
+            vec!["2022-03-03..2022-03-09:range"]
+        );
+        // A descending pair is not a range.
+        assert_eq!(
+            spans("19 to 15 May 2024", None),
+            vec!["2024-05-15..2024-05-15:day"]
         );
     }
 

@@ -336,6 +336,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             t.sentence = si;
         }
     }
+    set_char_offsets(text, &mut sentences);
     let mut analysed = Analysed {
         text,
         tokens,
@@ -343,6 +344,27 @@ pub fn analyse(text: &str) -> Analysed<'_> {
     };
     mark_headings(&mut analysed);
     analysed
+}
+
+/// Fills the character offsets of sentence bounds in one pass over the text.
+fn set_char_offsets(text: &str, sentences: &mut [Sentence]) {
+    let mut bounds: Vec<(usize, usize, bool)> = Vec::with_capacity(sentences.len() * 2);
+    for (i, s) in sentences.iter().enumerate() {
+        bounds.push((s.start, i, true));
+        bounds.push((s.end, i, false));
+    }
+    bounds.sort_unstable();
+    let mut chars = 0usize;
+    let mut byte = 0usize;
+    for (at, i, is_start) in bounds {
+        chars += text[byte..at].chars().count();
+        byte = at;
+        if is_start {
+            sentences[i].cstart = chars;
+        } else {
+            sentences[i].cend = chars;
+        }
+    }
 }
 
 fn mark_headings(a: &mut Analysed<'_>) {
