@@ -60,12 +60,12 @@ fn main() {
                 source: format!("synthetic/{doc}.txt"),
                 title: None,
                 published: Some(day.clone()),
-                duplicate_of: ((x >> 32) % 4 == 0 && doc > 10).then(|| doc - 7),
+                duplicate_of: ((x >> 32).is_multiple_of(4) && doc > 10).then(|| doc - 7),
                 event: EventRecord {
                     event_type: ty,
                     domain: ty.domain(),
                     modality: modalities[((x >> 40) % modalities.len() as u64) as usize],
-                    date: ((x >> 44) % 3 != 0).then(|| DateSpan {
+                    date: (!(x >> 44).is_multiple_of(3)).then(|| DateSpan {
                         start: day.clone(),
                         end: day,
                         precision: TimePrecision::Day,
@@ -73,7 +73,7 @@ fn main() {
                     actors: actors[((x >> 48) % 4) as usize].clone(),
                     entities: entities[((x >> 52) % 4) as usize].clone(),
                     place: None,
-                    country: ((x >> 56) % 2 == 0).then(|| "BLR".to_string()),
+                    country: ((x >> 56).is_multiple_of(2)).then(|| "BLR".to_string()),
                     confidence: 0.7,
                     evidence: Evidence {
                         start: 0,

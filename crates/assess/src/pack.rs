@@ -530,10 +530,11 @@ impl Pack {
             }
             let area = r.area.as_ref().map(|a| {
                 let v = *a.get_ref();
-                if !(-90.0..=90.0).contains(&v.lat)
-                    || !(-180.0..=180.0).contains(&v.lon)
-                    || !(v.radius_km > 0.0 && v.radius_km <= 20_000.0)
-                {
+                let valid = (-90.0..=90.0).contains(&v.lat)
+                    && (-180.0..=180.0).contains(&v.lon)
+                    && v.radius_km > 0.0
+                    && v.radius_km <= 20_000.0;
+                if !valid {
                     ck.problem(
                         &a.span(),
                         format!("area of {id} needs lat in -90..90, lon in -180..180 and radius_km in 0..20000"),
