@@ -383,15 +383,14 @@ mod tests {
             rest = &rest[i + 4..];
         }
         // Any absolute URL appears only as a link target or its text.
-        let mut rest = h.as_str();
-        while let Some(i) = rest.find("http") {
-            let before = &rest[..i];
+        for (i, _) in h.match_indices("http") {
+            let before = &h[..i];
+            let tag = &before[before.rfind('<').unwrap_or(0)..];
             assert!(
-                before.ends_with("href=\"") || before.ends_with('>'),
+                tag.starts_with("<a ") && (tag.ends_with(" href=\"") || tag.ends_with('>')),
                 "URL outside a link: {}",
-                &rest[i.saturating_sub(40)..(i + 40).min(rest.len())]
+                &h[i.saturating_sub(40)..(i + 40).min(h.len())]
             );
-            rest = &rest[i + 4..];
         }
     }
 

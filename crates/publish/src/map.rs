@@ -227,9 +227,47 @@ fn label_point(frame: &Frame, rings: &[Ring]) -> Option<(f64, f64)> {
     let (cx, cy) = ring_centroid(main)?;
     let inset_lon = (frame.lon1 - frame.lon0) * 0.08;
     let inset_lat = (frame.lat1 - frame.lat0) * 0.06;
-    let lon = cx.clamp(frame.lon0 + inset_lon, frame.lon1 - inset_lon);
-    let lat = cy.clamp(frame.lat0 + inset_lat, frame.lat1 - inset_lat);
+    let clamp = |lon: f64, lat: f64| {
+        (
+            lon.clamp(frame.lon0 + inset_lon, frame.lon1 - inset_lon),
+            lat.clamp(frame.lat0 + inset_lat, frame.lat1 - inset_lat),
+        )
+    };
+    let (lon, lat) = clamp(cx, cy);
+    if inside(rings, lon, lat) {
+        return Some((lon, lat));
+    }
+    // Else the middle of the part of the shape that is in the frame.
+    let visible: Vec<&(f64, f64)> = main
+        .iter()
+        .filter(|(x, y)| frame.contains(*x, *y))
+        .collect();
+    if visible.len() < 3 {
+        return None;
+    }
+    let n = visible.len() as f64;
+    let (sx, sy) = visible
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let (lon, lat) = clamp(sx / n, sy / n);
     inside(rings, lon, lat).then_some((lon, lat))
+}
+
+/// Where to write the target's name: in the lower part of its mainland,
+/// clear of the markers that gather around its capital.
+fn target_label_point(frame: &Frame, rings: &[Ring]) -> Option<(f64, f64)> {
+    let main = rings
+        .iter()
+        .max_by(|a, b| ring_area(a).total_cmp(&ring_area(b)))?;
+    let (x0, y0, x1, y1) = bbox(main)?;
+    let lon = (x0 + x1) / 2.0;
+    for f in [0.22, 0.3, 0.15, 0.4] {
+        let lat = y0 + (y1 - y0) * f;
+        if frame.contains(lon, lat) && inside(rings, lon, lat) {
+            return Some((lon, lat));
+        }
+    }
+    label_point(frame, rings)
 }
 
 /// A mapped event group.
@@ -403,10 +441,22 @@ pub fn figure(
         );
         if let Some((lon, lat)) = label_point(&frame, &area.rings) {
             let (x, y) = frame.project(lon, lat);
+            let anchor = if x > w * 0.78 {
+                "end"
+            } else if x < w * 0.22 {
+                "start"
+            } else {
+                "middle"
+            };
+            let label = if area.name.to_lowercase().starts_with("occupied") {
+                area.name.clone()
+            } else {
+                format!("{} (occupied)", area.name)
+            };
             let _ = write!(
                 disputed_labels,
-                "<text class=\"wf-disputed-label\" x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-size=\"10.5\" font-style=\"italic\" fill=\"#8a2a24\" stroke=\"#ffffff\" stroke-width=\"2.5\" paint-order=\"stroke\">{} (occupied)</text>",
-                html(&area.name)
+                "<text class=\"wf-disputed-label\" x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\" font-size=\"10.5\" font-style=\"italic\" fill=\"#8a2a24\" stroke=\"#ffffff\" stroke-width=\"2.5\" paint-order=\"stroke\">{}</text>",
+                html(&label)
             );
         }
     }
@@ -418,7 +468,12 @@ pub fn figure(
         if !big_enough {
             continue;
         }
-        if let Some((lon, lat)) = label_point(&frame, &c.rings) {
+        let at = if code == a.target {
+            target_label_point(&frame, &c.rings)
+        } else {
+            label_point(&frame, &c.rings)
+        };
+        if let Some((lon, lat)) = at {
             let (x, y) = frame.project(lon, lat);
             let (size, weight, fill) = if code == a.target {
                 (15.0, "700", "#3d2f1f")
@@ -458,12 +513,12 @@ pub fn figure(
             let (x, y) = if n > 1 {
                 let angle =
                     std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
-                let radius = 8.0 + 1.6 * n as f64;
+                let radius = 9.0 + 2.4 * n as f64;
                 (x + radius * angle.cos(), y + radius * angle.sin())
             } else {
                 (x, y)
             };
-            let r = 5.0 + 1.6 * ((s.count as f64).sqrt() - 1.0);
+            let r = 5.5 + 1.8 * ((s.count as f64).sqrt() - 1.0);
             let places = if s.places.is_empty() {
                 String::new()
             } else {

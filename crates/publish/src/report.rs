@@ -287,6 +287,18 @@ fn ranked(
     v
 }
 
+/// Splits indicators into those whose judgement equals `best` and the rest.
+fn split_by_judgement<'a>(
+    inds: &[&'a IndicatorAssessment],
+    best: &Judgement,
+    today: &str,
+) -> (Vec<&'a IndicatorAssessment>, Vec<&'a IndicatorAssessment>) {
+    inds.iter().partition(|i| {
+        judge::indicator(i, today).map(|j| (j.likelihood, j.confidence))
+            == Some((best.likelihood, best.confidence))
+    })
+}
+
 fn takeaways(
     a: &Assessment,
     names: (&str, &str),
@@ -366,26 +378,58 @@ fn takeaways(
         let Some(judgement) = best_judgement(inds.iter().copied(), today) else {
             continue;
         };
+        // The takeaway states only what carries its judgement; the rest of
+        // the domain's observed steps are counted, not dressed up.
+        let (top, rest) = split_by_judgement(&inds, &judgement, today);
         let mut text = vec![
             Span::Strong(format!("{}. ", domain_title(*d))),
             Span::Text(capitalise(&judgement.likelihood.lead_in())),
-            Span::Text(" these steps have been taken: ".into()),
+            Span::Text(if top.len() == 1 {
+                " this step has been taken: ".into()
+            } else {
+                " these steps have been taken: ".into()
+            }),
         ];
-        list_statements(&mut text, &inds, is_past, notes);
+        list_statements(&mut text, &top, is_past, notes);
+        if !rest.is_empty() {
+            text.push(Span::Text(format!(
+                " {} further observed {} in this domain {} weaker judgements (see below).",
+                rest.len(),
+                if rest.len() == 1 { "step" } else { "steps" },
+                if rest.len() == 1 { "has" } else { "have" },
+            )));
+        }
         out.push(Takeaway { text, judgement });
     }
 
     // 3. What comes next: indicators only projected so far.
     let projected = ranked(a, |i| i.status == IndicatorStatus::Projected);
     if let Some(judgement) = best_judgement(projected.iter().copied(), today) {
+        let (top, rest) = split_by_judgement(&projected, &judgement, today);
         let mut text = vec![
             Span::Strong("Next steps. ".into()),
             Span::Text(capitalise(&judgement.likelihood.lead_in())),
             Span::Text(format!(
-                " {aggressor} will pursue steps the sources project but do not yet report: "
+                " {aggressor} will take {} the sources project but do not yet report as done: ",
+                if top.len() == 1 {
+                    "this step"
+                } else {
+                    "these steps"
+                }
             )),
         ];
-        list_statements(&mut text, &projected, is_future, notes);
+        list_statements(&mut text, &top, is_future, notes);
+        if !rest.is_empty() {
+            text.push(Span::Text(format!(
+                " {} further projected {} weaker judgements (see Implications).",
+                rest.len(),
+                if rest.len() == 1 {
+                    "step has"
+                } else {
+                    "steps have"
+                },
+            )));
+        }
         out.push(Takeaway { text, judgement });
     }
 
@@ -409,32 +453,43 @@ fn takeaways(
     out
 }
 
+/// The indicators with evidence of the wanted modalities, each with its
+/// evidence (one line per cited sentence). The indicator's judgement is
+/// shown where it speaks to the subsection: `judged` says for which
+/// statuses.
 fn entries(
     inds: &[&IndicatorAssessment],
     wanted: impl Fn(Modality) -> bool,
+    judged: impl Fn(IndicatorStatus) -> bool,
     today: &str,
     notes: &mut Notes<'_>,
 ) -> Vec<IndicatorEntry> {
     let mut out = Vec::new();
     for ind in inds {
-        let evidence: Vec<EvidenceLine> = ind
-            .evidence
-            .iter()
-            .filter(|e| wanted(e.modality))
-            .map(|e| EvidenceLine {
+        let mut evidence: Vec<EvidenceLine> = Vec::new();
+        for e in ind.evidence.iter().filter(|e| wanted(e.modality)) {
+            let footnote = notes.cite(e);
+            if evidence.iter().any(|l| l.footnote == footnote) {
+                continue;
+            }
+            evidence.push(EvidenceLine {
                 date: e.date.clone(),
                 modality: e.modality,
                 event_type: e.event_type.clone(),
                 excerpt: crate::escape::shorten(&e.quote, 240),
-                footnote: notes.cite(e),
-            })
-            .collect();
+                footnote,
+            });
+        }
         if !evidence.is_empty() {
             out.push(IndicatorEntry {
                 id: ind.id.clone(),
                 statement: ind.statement.clone(),
                 status: ind.status,
-                judgement: judge::indicator(ind, today),
+                judgement: if judged(ind.status) {
+                    judge::indicator(ind, today)
+                } else {
+                    None
+                },
                 evidence,
             });
         }
@@ -467,16 +522,24 @@ pub fn build(a: &Assessment, ctx: &ReportContext, basemap: &Basemap) -> Report {
         let achievements = entries(
             &inds,
             |m| matches!(m, Modality::Observed | Modality::Ongoing),
+            |s| s != IndicatorStatus::Projected,
             &today,
             &mut notes,
         );
         let next_steps = entries(
             &inds,
             |m| matches!(m, Modality::Projected | Modality::Hypothetical),
+            |s| s == IndicatorStatus::Projected,
             &today,
             &mut notes,
         );
-        let contrary = entries(&inds, |m| m == Modality::Negated, &today, &mut notes);
+        let contrary = entries(
+            &inds,
+            |m| m == Modality::Negated,
+            |s| s == IndicatorStatus::Reversed,
+            &today,
+            &mut notes,
+        );
         let seen = inds.iter().filter(|i| observed(i.status)).count();
         let projected = inds
             .iter()

@@ -82,14 +82,18 @@ pub fn bucket(events: &[EventPoint<'_>]) -> (Granularity, Buckets, usize) {
     (g, out, undated)
 }
 
-fn nice_ceiling(n: usize) -> usize {
-    let n = n.max(1);
-    for step in [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000] {
-        if n <= step * 5 {
-            return n.div_ceil(step) * step;
+/// A round top for the count axis and its tick step (at most six ticks).
+fn axis(max: usize) -> (usize, usize) {
+    let max = max.max(1);
+    for step in [
+        1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000,
+    ] {
+        if max.div_ceil(step) <= 6 {
+            return (max.div_ceil(step) * step, step);
         }
     }
-    n
+    let step = max.div_ceil(6);
+    (step * 6, step)
 }
 
 /// Draws the timeline.
@@ -129,11 +133,8 @@ pub fn figure(events: &[EventPoint<'_>], indices: &BTreeMap<String, Vec<IndexPoi
         .map(|b| b.1.values().sum::<usize>())
         .max()
         .unwrap_or(0);
-    let top = nice_ceiling(max);
-    // Axes and grid.
-    let ticks = if top <= 5 { top } else { 5 };
-    for t in 0..=ticks {
-        let v = top * t / ticks.max(1);
+    let (top, step) = axis(max);
+    for v in (0..=top).step_by(step) {
         let y = base - plot_h * v as f64 / top as f64;
         let _ = write!(
             svg,
@@ -276,6 +277,15 @@ mod tests {
         assert_eq!(f.svg.matches("class=\"wf-bar\"").count(), 3);
         assert!(f.svg.contains("class=\"wf-index\""));
         assert!(f.notes[0].starts_with("3 of 7 events"));
+    }
+
+    #[test]
+    fn axis_ticks_are_round() {
+        assert_eq!(axis(0), (1, 1));
+        assert_eq!(axis(6), (6, 1));
+        assert_eq!(axis(7), (8, 2));
+        assert_eq!(axis(23), (25, 5));
+        assert_eq!(axis(130), (150, 25));
     }
 
     #[test]
