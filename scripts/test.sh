@@ -25,3 +25,17 @@ cargo test --workspace --release 2>&1 | tee target/test-output.txt
 passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' target/test-output.txt | awk '{s+=$4} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 echo "rust: ${passed} passed, ${failed} failed"
+
+echo "== report rendering in headless Chromium (screenshot: target/report.png)"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq chromium
+  else
+    echo "chromium is missing: run as root (apt-get install chromium) or install it" >&2
+    exit 1
+  fi
+fi
+cargo build --release -p watchfloor
+rm -rf target/browser && mkdir -p target/browser
+(cd target/browser && ../release/watchfloor --db demo.db demo --samples ../../data/samples/corpus)
+python3 tests/browser/check_report.py target/browser/out/report.html target/report.png
