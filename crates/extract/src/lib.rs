@@ -206,8 +206,9 @@ impl Knowledge {
             } else if let Some(c) = &e.country {
                 *places_ctx.focus.entry(c.clone()).or_default() += 1;
             }
-            // Persons and demonyms ("Belarusian") are not places.
-            if e.kind == "person" || h.role == Role::Demonym {
+            // Persons, demonyms ("Belarusian") and names of organisations,
+            // agreements, weapons… ("Union State", "Iskander") are not places.
+            if !matches!(e.kind.as_str(), "country" | "site") || h.role == Role::Demonym {
                 for s in &mut places_ctx.skip[h.first..h.last] {
                     *s = true;
                 }

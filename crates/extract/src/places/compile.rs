@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::text::{analyse, stem, transliterate, LatinRules, Script};
 
 /// First bytes of a compiled gazetteer (the last byte is the format version).
-pub const MAGIC: &[u8; 8] = b"WFGAZ\0\0\x02";
+pub const MAGIC: &[u8; 8] = b"WFGAZ\0\0\x03";
 
 /// Kind codes of [`RawPlace::kind`].
 pub const KIND_CITY: u8 = 0;
@@ -33,6 +33,13 @@ pub const FLAG_ABBREV: u8 = 2;
 pub const FLAG_TRANSLIT: u8 = 4;
 /// Posting flag: a generated name (adjectival region form, curated rule).
 pub const FLAG_GENERATED: u8 = 8;
+
+/// Cue class: a reporting verb that makes a capital stand for its government.
+pub const CUE_VERB: u8 = 0;
+/// Cue class: a word that may stand between the name and the verb.
+pub const CUE_BRIDGE: u8 = 1;
+/// Cue class: a common word that is also a place name ("Union", "March").
+pub const CUE_COMMON: u8 = 2;
 
 /// One place as stored in the compiled index.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,9 +75,10 @@ pub struct Compiled {
     pub postings: Vec<u32>,
     /// The `fst` map: key → `offset << 32 | length` into `postings`.
     pub fst: Vec<u8>,
-    /// Metonymy cues (`curated/metonymy.tsv`): stemmed key, and whether it
-    /// is a bridge word rather than a cue.
-    pub cues: Vec<(String, bool)>,
+    /// Context words: stemmed key and class ([`CUE_VERB`], [`CUE_BRIDGE`]
+    /// from `curated/metonymy.tsv`, [`CUE_COMMON`] from
+    /// `curated/common_words.tsv`).
+    pub cues: Vec<(String, u8)>,
 }
 
 /// FNV-1a over the gazetteer files (name and contents), in order: a cheap
@@ -190,7 +198,8 @@ pub fn compile<'a>(
     let mut names: Vec<Vec<(String, u8)>> = Vec::new();
     let mut extra: Vec<Table<'a>> = Vec::new();
     let mut region_words: Vec<RegionWords> = Vec::new();
-    let mut cues: Vec<(String, bool)> = Vec::new();
+    let mut cues: Vec<(String, u8)> = Vec::new();
+    let mut points: Vec<(String, f64, f64)> = Vec::new();
     for (file, text) in files {
         let base = file.rsplit('/').next().unwrap_or(file);
         let t = Table::parse(file, text);
@@ -273,16 +282,28 @@ pub fn compile<'a>(
                         precision: get("precision").parse().unwrap_or(2),
                     }
                 }
+                "country_points.tsv" => {
+                    points.push((
+                        format!("geo:{}", get("alpha3")),
+                        parse_f64(file, *n, get("lat"))?,
+                        parse_f64(file, *n, get("lon"))?,
+                    ));
+                    continue;
+                }
                 "names.tsv" => {
                     // Extra names for any place, by id: loaded after all places.
                     break;
                 }
-                "metonymy.tsv" => {
-                    let bridge = get("kind") == "bridge";
+                "metonymy.tsv" | "common_words.tsv" => {
+                    let class = match (base, get("kind")) {
+                        ("common_words.tsv", _) => CUE_COMMON,
+                        (_, "bridge") => CUE_BRIDGE,
+                        _ => CUE_VERB,
+                    };
                     for w in get("words").split('|') {
                         for (key, _) in name_keys(w.trim()) {
-                            if !key.contains(' ') && !cues.contains(&(key.clone(), bridge)) {
-                                cues.push((key, bridge));
+                            if !key.contains(' ') && !cues.iter().any(|(k, _)| *k == key) {
+                                cues.push((key, class));
                             }
                         }
                     }
@@ -323,6 +344,16 @@ pub fn compile<'a>(
         }
         if base == "names.tsv" {
             extra.push(t);
+        }
+    }
+    // Countries are placed at their centre point, not their capital.
+    for (id, lat, lon) in &points {
+        if let Some(p) = places
+            .iter_mut()
+            .find(|p| p.id == *id && p.kind == KIND_COUNTRY)
+        {
+            p.lat = *lat;
+            p.lon = *lon;
         }
     }
     // Curated extra names by id.
@@ -454,9 +485,9 @@ pub fn encode(c: &Compiled) -> Vec<u8> {
         out.extend_from_slice(&p.to_le_bytes());
     }
     out.extend_from_slice(&(c.cues.len() as u32).to_le_bytes());
-    for (k, bridge) in &c.cues {
+    for (k, class) in &c.cues {
         put_str(&mut out, k);
-        out.push(*bridge as u8);
+        out.push(*class);
     }
     out.extend_from_slice(&(c.fst.len() as u64).to_le_bytes());
     out.extend_from_slice(&c.fst);
@@ -496,8 +527,8 @@ pub struct Decoded {
     pub places: Vec<RawPlace>,
     /// Posting lists.
     pub postings: Vec<u32>,
-    /// Metonymy cues.
-    pub cues: Vec<(String, bool)>,
+    /// Context words and their classes.
+    pub cues: Vec<(String, u8)>,
     /// Where the `fst` map lies in the bytes.
     pub fst: std::ops::Range<usize>,
 }
@@ -533,7 +564,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     let n = u32::from_le_bytes(r.array()?) as usize;
     let mut cues = Vec::with_capacity(n);
     for _ in 0..n {
-        cues.push((r.str()?, r.array::<1>()?[0] == 1));
+        cues.push((r.str()?, r.array::<1>()?[0]));
     }
     let len = u64::from_le_bytes(r.array()?) as usize;
     let start = r.at;

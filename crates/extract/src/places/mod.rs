@@ -55,7 +55,7 @@ pub struct Gazetteer {
     fst: Fst<Cow<'static, [u8]>>,
     admin1: HashMap<String, usize>,
     countries: HashMap<String, usize>,
-    cues: HashMap<String, bool>,
+    cues: HashMap<String, u8>,
 }
 
 fn invalid(message: String) -> KnowledgeError {
@@ -255,7 +255,14 @@ fn prior(p: &Place, flags: u8) -> f64 {
                 }
         }
     };
-    let name = if flags & FLAG_PRIMARY != 0 { 1.0 } else { 0.0 };
+    // GeoNames alternates of small places are often junk ("May", "From").
+    let name = if flags & FLAG_PRIMARY != 0 {
+        1.0
+    } else if p.kind == PlaceKind::City && p.population < 1_000_000 {
+        -1.5
+    } else {
+        0.0
+    };
     let translit = if flags & FLAG_TRANSLIT != 0 {
         -0.5
     } else {
@@ -377,11 +384,15 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
 
     // 2. First pass: priors and catalogue focus give each span a sense;
     //    the confident ones anchor the document (countries, regions, points).
+    // Countries the document talks about; a region of another country
+    // named bare is unlikely.
     let focus_bonus = |p: &Place, counts: &HashMap<String, f64>| -> f64 {
-        p.country
-            .as_ref()
-            .and_then(|c| counts.get(c))
-            .map_or(0.0, |n| 2.5 * n.min(3.0))
+        let n = p.country.as_ref().and_then(|c| counts.get(c)).copied();
+        match n {
+            Some(n) => 2.5 * n.min(3.0),
+            None if p.feature == "ADM1" => -1.5,
+            None => 0.0,
+        }
     };
     let mut counts: HashMap<String, f64> = ctx
         .focus
@@ -406,7 +417,14 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     for s in &spans {
         let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts));
         let p = &g.places[i];
-        let confident = s.cands.len() == 1 || v - second >= 3.0;
+        // Anchors: unambiguous and prominent (or multi-word) names, never a
+        // common word, so a small place cannot vouch for itself.
+        let single = s.last - s.first == 1;
+        let weak_word = single
+            && (lower.contains(keys[s.first])
+                || g.cues.get(keys[s.first]) == Some(&compile::CUE_COMMON));
+        let prominent = !single || prior(p, FLAG_PRIMARY) >= 6.5;
+        let confident = (s.cands.len() == 1 || v - second >= 3.0) && prominent && !weak_word;
         if confident {
             anchors.push(i);
             if p.kind == PlaceKind::Region {
@@ -443,7 +461,8 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 let near = anchors
                     .iter()
                     .filter(|&&x| {
-                        g.places[x].kind == PlaceKind::City && km(&g.places[x], p) < 300.0
+                        let q = &g.places[x];
+                        q.kind == PlaceKind::City && q.id != p.id && km(q, p) < 300.0
                     })
                     .count();
                 v += 1.5 * (near.min(2) as f64);
@@ -508,11 +527,21 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         if single && lower.contains(keys[s.first]) {
             bar += 3.0;
         }
+        if single && g.cues.get(keys[s.first]) == Some(&compile::CUE_COMMON) {
+            bar += 4.0;
+        }
         let prev = (s.first > sentence_start).then(|| s.first - 1);
         if let Some(pv) = prev {
             if PLACE_PREPOSITIONS.contains(&a.tokens[pv].folded.as_str()) {
                 bar -= 1.5;
             }
+        }
+        if std::env::var("WF_GEO_DEBUG").is_ok() {
+            eprintln!(
+                "{} -> {} v={v:.2} bar={bar:.2}",
+                a.text[a.tokens[s.first].start..a.tokens[s.last - 1].end].to_string(),
+                p.name
+            );
         }
         if v < bar {
             continue;
@@ -539,10 +568,10 @@ fn metonymic(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], p: &Place, last: us
         if t.sentence != sentence {
             return false;
         }
-        match g.cues.get(*key) {
-            Some(false) => return true,
-            Some(true) => continue,
-            None => return false,
+        match g.cues.get(*key).copied() {
+            Some(compile::CUE_VERB) => return true,
+            Some(compile::CUE_BRIDGE) => continue,
+            _ => return false,
         }
     }
     false
