@@ -39,6 +39,7 @@ em.wf-est { font-weight: 700; }
 .wf-contrary { border-left: 4px dotted #8a2a24; padding-left: 14px; }
 ul.wf-evidence { margin: 2px 0 10px; padding-left: 18px; font-size: 14.5px; }
 ul.wf-evidence li { margin-bottom: 4px; }
+ul.wf-list { margin: -4px 0 14px; padding-left: 22px; font-size: 15px; }
 .wf-meta { font-family: Helvetica, Arial, sans-serif; font-size: 12px; color: var(--muted); }
 q { quotes: "\201C" "\201D"; }
 sup.wf-cite a { text-decoration: none; color: var(--navy); font-family: Helvetica, Arial, sans-serif; font-size: 11px; padding-left: 1px; }
@@ -269,10 +270,9 @@ pub fn render_html(r: &Report) -> String {
         }
         let _ = write!(
             o,
-            "</td><td>{}</td><td>{} – {}</td><td>{:.2}</td></tr>",
+            "</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>",
             b.sources,
-            html(b.seen.0.as_deref().unwrap_or("—")),
-            html(b.seen.1.as_deref().unwrap_or("—")),
+            html(&crate::report::seen_range(&b.seen)),
             b.score
         );
     }
@@ -281,8 +281,17 @@ pub fn render_html(r: &Report) -> String {
     o.push_str("<section id=\"implications\"><h2>Implications</h2>");
     for p in &r.implications {
         o.push_str("<p>");
-        spans(&mut o, p);
+        spans(&mut o, &p.text);
         o.push_str("</p>");
+        if !p.items.is_empty() {
+            o.push_str("<ul class=\"wf-list\">");
+            for item in &p.items {
+                o.push_str("<li>");
+                spans(&mut o, item);
+                o.push_str("</li>");
+            }
+            o.push_str("</ul>");
+        }
     }
     o.push_str("</section>");
 
@@ -307,7 +316,7 @@ pub fn render_html(r: &Report) -> String {
             f.document,
             html(&f.quote),
             html(f.title.as_deref().unwrap_or("untitled")),
-            html(f.date.as_deref().unwrap_or("undated")),
+            html(&f.date.as_deref().map(|d| format!("published {d}")).unwrap_or_else(|| "publication date unknown".into())),
             f.document
         );
         if is_web_link(&f.source) {

@@ -158,21 +158,28 @@ pub fn render_markdown(r: &Report, stem: &str) -> MarkdownReport {
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             o,
-            "| {} | {} (`{}`) | {} | {j} | {} | {} – {} | {:.2} |",
+            "| {} | {} (`{}`) | {} | {j} | {} | {} | {:.2} |",
             domain_title(b.domain),
             md(&b.statement),
             b.id.replace('`', "'"),
             status_name(b.status),
             b.sources,
-            md(b.seen.0.as_deref().unwrap_or("—")),
-            md(b.seen.1.as_deref().unwrap_or("—")),
+            md(&crate::report::seen_range(&b.seen)),
             b.score
         );
     }
     o.push_str("\n## Implications\n\n");
     for p in &r.implications {
-        spans(&mut o, p);
+        spans(&mut o, &p.text);
         o.push_str("\n\n");
+        for item in &p.items {
+            o.push_str("- ");
+            spans(&mut o, item);
+            o.push('\n');
+        }
+        if !p.items.is_empty() {
+            o.push('\n');
+        }
     }
     o.push_str("## Method and estimative language\n\n");
     for m in &r.method {
@@ -195,7 +202,11 @@ pub fn render_markdown(r: &Report, stem: &str) -> MarkdownReport {
             f.number,
             md(&f.quote),
             md(f.title.as_deref().unwrap_or("untitled")),
-            md(f.date.as_deref().unwrap_or("undated")),
+            md(&f
+                .date
+                .as_deref()
+                .map(|d| format!("published {d}"))
+                .unwrap_or_else(|| "publication date unknown".into())),
             f.document
         );
     }

@@ -118,6 +118,15 @@ pub struct BoardRow {
     pub score: f64,
 }
 
+/// A paragraph of the implications, with an optional list under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Implication {
+    /// The paragraph.
+    pub text: Vec<Span>,
+    /// Its list items, if any.
+    pub items: Vec<Vec<Span>>,
+}
+
 /// A numbered source quotation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Footnote {
@@ -131,7 +140,7 @@ pub struct Footnote {
     pub title: Option<String>,
     /// Source path or URL.
     pub source: String,
-    /// Publication date of the document, else the event's date.
+    /// Publication date of the document, if known.
     pub date: Option<String>,
 }
 
@@ -167,8 +176,8 @@ pub struct Report {
     pub domains: Vec<DomainSection>,
     /// Indicator board.
     pub board: Vec<BoardRow>,
-    /// Implications, as paragraphs.
-    pub implications: Vec<Vec<Span>>,
+    /// Implications.
+    pub implications: Vec<Implication>,
     /// Map of the evidence.
     pub map: Figure,
     /// Evidence over time.
@@ -186,6 +195,15 @@ pub const ATTRIBUTION: &[&str] = &[
     "Place data contains data from GeoNames (geonames.org), licensed CC BY 4.0.",
     "Country outlines made with Natural Earth. Free vector and raster map data @ naturalearthdata.com (public domain); Crimea drawn as part of Ukraine.",
 ];
+
+/// "2021-01-01 – 2025-03-04", one date when both are equal, "—" for none.
+pub fn seen_range(seen: &(Option<String>, Option<String>)) -> String {
+    match seen {
+        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+        (Some(a), _) | (None, Some(a)) => a.clone(),
+        (None, None) => "—".to_string(),
+    }
+}
 
 /// Capitalised first letter.
 pub fn capitalise(s: &str) -> String {
@@ -221,14 +239,22 @@ impl Notes<'_> {
             return n;
         }
         let n = self.list.len() + 1;
-        let published = self.ctx.published.get(&e.document).cloned().flatten();
+        let title = e.title.clone().or_else(|| {
+            // An untitled document is named by its file or URL's last part.
+            e.source
+                .trim_end_matches('/')
+                .rsplit(['/', '\\'])
+                .next()
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+        });
         self.list.push(Footnote {
             number: n,
             quote: e.quote.clone(),
             document: e.document,
-            title: e.title.clone(),
+            title,
             source: e.source.clone(),
-            date: published.or_else(|| e.date.clone()),
+            date: self.ctx.published.get(&e.document).cloned().flatten(),
         });
         self.keys.insert(key, n);
         n
@@ -560,9 +586,17 @@ pub fn build(a: &Assessment, ctx: &ReportContext, basemap: &Basemap) -> Report {
         });
     }
 
-    let board = a
-        .indicators
-        .iter()
+    let rank = |s: IndicatorStatus| match s {
+        IndicatorStatus::Corroborated => 0,
+        IndicatorStatus::Reported => 1,
+        IndicatorStatus::Projected => 2,
+        IndicatorStatus::Reversed => 3,
+        IndicatorStatus::NotObserved => 4,
+    };
+    let mut sorted: Vec<&IndicatorAssessment> = a.indicators.iter().collect();
+    sorted.sort_by_key(|i| (i.domain, rank(i.status), i.id.clone()));
+    let board = sorted
+        .into_iter()
         .map(|i| BoardRow {
             id: i.id.clone(),
             domain: i.domain,
@@ -605,17 +639,33 @@ pub fn build(a: &Assessment, ctx: &ReportContext, basemap: &Basemap) -> Report {
     }
 }
 
+fn statement_with_judgement(i: &IndicatorAssessment, today: &str) -> Vec<Span> {
+    let mut item = vec![Span::Text(i.statement.trim_end_matches('.').to_string())];
+    if let Some(j) = judge::indicator(i, today) {
+        item.push(Span::Text(" — ".into()));
+        item.push(Span::Em(j.likelihood.words().into()));
+        item.push(Span::Text(format!(
+            ", {} confidence",
+            j.confidence.as_str()
+        )));
+    }
+    item
+}
+
+/// Changes listed one by one up to this many.
+const CHANGES_LISTED: usize = 15;
+
 fn implications(
     a: &Assessment,
     aggressor: &str,
     target: &str,
     ctx: &ReportContext,
     today: &str,
-) -> Vec<Vec<Span>> {
+) -> Vec<Implication> {
     let mut out = Vec::new();
     let count = |s: IndicatorStatus| a.indicators.iter().filter(|i| i.status == s).count();
     let observed_n = count(IndicatorStatus::Reported) + count(IndicatorStatus::Corroborated);
-    let mut p = vec![Span::Text(format!(
+    let mut text = vec![Span::Text(format!(
         "Of {} indicators of the campaign against {target}, {observed_n} are observed ({} corroborated by independent sources), {} are only projected and {} have no evidence.",
         a.indicators.len(),
         count(IndicatorStatus::Corroborated),
@@ -623,34 +673,30 @@ fn implications(
         count(IndicatorStatus::NotObserved),
     ))];
     if let Some(last) = a.indices.get("overall").and_then(|s| s.last()) {
-        p.push(Span::Text(format!(
+        text.push(Span::Text(format!(
             " The overall index stands at {:.2} ({}).",
             last.value, last.month
         )));
     }
-    out.push(p);
+    out.push(Implication {
+        text,
+        items: Vec::new(),
+    });
 
     let projected = ranked(a, |i| i.status == IndicatorStatus::Projected);
     if !projected.is_empty() {
-        let mut p = vec![Span::Strong("Indicators to watch. ".into()), Span::Text(format!(
-            "Sources expect {aggressor} to take these steps, which none yet reports as done; each would be the next observable sign of deeper integration: "
-        ))];
-        for (k, i) in projected.iter().enumerate() {
-            if k > 0 {
-                p.push(Span::Text("; ".into()));
-            }
-            p.push(Span::Text(i.statement.trim_end_matches('.').to_string()));
-            if let Some(j) = judge::indicator(i, today) {
-                p.push(Span::Text(" (".into()));
-                p.push(Span::Em(j.likelihood.words().into()));
-                p.push(Span::Text(format!(
-                    ", {} confidence)",
-                    j.confidence.as_str()
-                )));
-            }
-        }
-        p.push(Span::Text(".".into()));
-        out.push(p);
+        out.push(Implication {
+            text: vec![
+                Span::Strong("Indicators to watch. ".into()),
+                Span::Text(format!(
+                    "Sources expect {aggressor} to take these steps, which none yet reports as done; each would be the next observable sign of deeper integration:"
+                )),
+            ],
+            items: projected
+                .iter()
+                .map(|i| statement_with_judgement(i, today))
+                .collect(),
+        });
     }
     let gaps: Vec<&IndicatorAssessment> = a
         .indicators
@@ -658,39 +704,72 @@ fn implications(
         .filter(|i| i.status == IndicatorStatus::NotObserved)
         .collect();
     if !gaps.is_empty() {
-        let names: Vec<String> = gaps
-            .iter()
-            .map(|i| i.statement.trim_end_matches('.').to_string())
-            .collect();
-        out.push(vec![
-            Span::Strong("Collection gaps. ".into()),
-            Span::Text(format!(
-                "No source in the corpus speaks to: {}. Absence of evidence here is not evidence of absence.",
-                names.join("; ")
-            )),
-        ]);
+        out.push(Implication {
+            text: vec![
+                Span::Strong("Collection gaps. ".into()),
+                Span::Text(
+                    "No source in the corpus speaks to these indicators; absence of evidence here is not evidence of absence:".into(),
+                ),
+            ],
+            items: gaps
+                .iter()
+                .map(|i| vec![Span::Text(i.statement.trim_end_matches('.').to_string())])
+                .collect(),
+        });
     }
+    let first_run = ctx.since.is_none() && a.changes_since.as_deref() == Some("first run");
     let heading = match ctx.since.as_ref().or(a.changes_since.as_ref()) {
-        Some(d) if d == "first run" => {
-            "Changes (first run: every observed indicator is new). ".to_string()
-        }
+        _ if first_run => "Changes. ".to_string(),
         Some(d) => format!("Changes since {d}. "),
         None => "Changes since the last run. ".to_string(),
     };
     if a.changes.is_empty() {
-        out.push(vec![
-            Span::Strong(heading),
-            Span::Text("No indicator changed status.".into()),
-        ]);
-    } else {
-        let mut p = vec![Span::Strong(heading)];
-        for (k, c) in a.changes.iter().enumerate() {
-            if k > 0 {
-                p.push(Span::Text(" ".into()));
-            }
-            p.push(Span::Text(format!("{}.", c.summary.trim_end_matches('.'))));
+        out.push(Implication {
+            text: vec![
+                Span::Strong(heading),
+                Span::Text("No indicator changed status.".into()),
+            ],
+            items: Vec::new(),
+        });
+    } else if first_run {
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in &a.changes {
+            *kinds.entry(c.kind.as_str()).or_default() += 1;
         }
-        out.push(p);
+        let parts: Vec<String> = kinds
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
+            .collect();
+        out.push(Implication {
+            text: vec![
+                Span::Strong(heading),
+                Span::Text(format!(
+                    "This is the campaign's first assessment, so every status is new ({}); run `watchfloor assess` to record it, and later reports list what changed.",
+                    parts.join(", ")
+                )),
+            ],
+            items: Vec::new(),
+        });
+    } else {
+        let mut items: Vec<Vec<Span>> = a
+            .changes
+            .iter()
+            .take(CHANGES_LISTED)
+            .map(|c| vec![Span::Text(c.summary.trim_end_matches('.').to_string())])
+            .collect();
+        if a.changes.len() > CHANGES_LISTED {
+            items.push(vec![Span::Text(format!(
+                "and {} more (see the indicator board)",
+                a.changes.len() - CHANGES_LISTED
+            ))]);
+        }
+        out.push(Implication {
+            text: vec![
+                Span::Strong(heading),
+                Span::Text(format!("{} indicators changed status:", a.changes.len())),
+            ],
+            items,
+        });
     }
     out
 }
@@ -865,6 +944,31 @@ mod tests {
     }
 
     #[test]
+    fn untitled_documents_are_named_by_their_file_and_dates_are_publication_dates() {
+        let mut a = fixture::assessment();
+        a.indicators[2].evidence[0].title = None;
+        a.indicators[2].evidence[0].source = "/corpus/seed essay.txt".into();
+        let r = build(
+            &a,
+            &fixture::context(),
+            &Basemap::embedded().expect("basemap"),
+        );
+        let f = r
+            .footnotes
+            .iter()
+            .find(|f| f.quote.starts_with("In 2021, 28"))
+            .expect("cited");
+        assert_eq!(f.title.as_deref(), Some("seed essay.txt"));
+        assert_eq!(
+            f.date.as_deref(),
+            Some("2025-03-05"),
+            "document 1's publication date"
+        );
+        let other = r.footnotes.iter().find(|f| f.document == 2).expect("doc 2");
+        assert_eq!(other.date, None, "no publication date known, none invented");
+    }
+
+    #[test]
     fn an_assessment_without_evidence_makes_no_judgement() {
         let mut a = fixture::assessment();
         for i in &mut a.indicators {
@@ -891,7 +995,7 @@ mod tests {
         let flat: Vec<String> = r
             .implications
             .iter()
-            .flatten()
+            .flat_map(|p| p.text.iter().chain(p.items.iter().flatten()))
             .filter_map(|s| match s {
                 Span::Text(t) | Span::Strong(t) => Some(t.clone()),
                 _ => None,
@@ -904,5 +1008,22 @@ mod tests {
             all.contains("A common history textbook is introduced"),
             "collection gap: {all}"
         );
+    }
+
+    #[test]
+    fn a_first_run_summarises_changes_instead_of_listing_them() {
+        let mut a = fixture::assessment();
+        a.changes_since = Some("first run".into());
+        let r = build(
+            &a,
+            &ReportContext::default(),
+            &Basemap::embedded().expect("basemap"),
+        );
+        let last = r.implications.last().expect("changes paragraph");
+        assert!(last.items.is_empty());
+        assert!(last
+            .text
+            .iter()
+            .any(|s| matches!(s, Span::Text(t) if t.contains("first assessment") && t.contains("1 newly corroborated"))));
     }
 }
