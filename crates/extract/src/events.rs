@@ -352,11 +352,6 @@ fn modality_of(
         if in_date.get(hit.first).copied().unwrap_or(false) {
             continue;
         }
-        // A cue word that is part of the event cue itself does not count.
-        if hit.first >= c.first && hit.first < c.last && phrase.len() == 1 && m != Modality::Negated
-        {
-            continue;
-        }
         match m {
             Modality::Negated => {
                 // Negation binds to what follows it closely: "did not sign",

@@ -1,0 +1,189 @@
+//! Behaviour of the extraction engine with the compiled-in knowledge, one
+//! component at a time: acronym binding, context disambiguation, metonymy,
+//! inflected names, modality cues, time expressions on events.
+
+use std::sync::OnceLock;
+
+use watchfloor_extract::Knowledge;
+use watchfloor_model::{Document, DocumentFormat, ExtractRecord, Modality};
+
+fn knowledge() -> &'static Knowledge {
+    static K: OnceLock<Knowledge> = OnceLock::new();
+    K.get_or_init(|| Knowledge::embedded().expect("compiled-in knowledge loads"))
+}
+
+fn extract(text: &str, language: &str) -> ExtractRecord {
+    let doc = Document {
+        source: "test".into(),
+        title: None,
+        published: Some("2024-03-13".into()),
+        language: Some(language.into()),
+        format: DocumentFormat::Text,
+        encoding: "utf-8".into(),
+        text: text.into(),
+    };
+    knowledge().extract(&doc, "sha256:test")
+}
+
+fn mentions_of<'a>(r: &'a ExtractRecord, id: &str) -> Vec<&'a str> {
+    r.entities
+        .iter()
+        .filter(|e| e.id == id)
+        .flat_map(|e| e.mentions.iter().map(|m| m.text.as_str()))
+        .collect()
+}
+
+#[test]
+fn an_acronym_defined_in_the_document_binds_there_only() {
+    let r = extract(
+        "The Commonwealth of Independent States (IDP) met in Minsk. Later the IDP summit ended. The RGV drills began.",
+        "en",
+    );
+    assert_eq!(
+        mentions_of(&r, "org:CIS"),
+        vec!["Commonwealth of Independent States", "IDP", "IDP"]
+    );
+    // Without the definition, IDP is not the CIS.
+    let r = extract("Thousands of IDP camps were set up near Kharkiv.", "en");
+    assert!(mentions_of(&r, "org:CIS").is_empty(), "{:?}", r.entities);
+}
+
+#[test]
+fn a_one_letter_garble_of_a_defined_acronym_is_the_same_entity() {
+    let r = extract(
+        "A key component is the Regional Military Group (RGV). The RRV can be activated in war.",
+        "en",
+    );
+    let m = mentions_of(&r, "mil:RGV");
+    assert!(m.contains(&"RRV"), "{m:?}");
+}
+
+#[test]
+fn an_exercise_named_like_a_common_word_needs_its_context() {
+    let r = extract(
+        "Troops took part in the exercise 'Cooperation' in Kazakhstan.",
+        "en",
+    );
+    assert_eq!(mentions_of(&r, "ex:COOPERATION"), vec!["Cooperation"]);
+    let r = extract("Economic cooperation between the two states grew.", "en");
+    assert!(mentions_of(&r, "ex:COOPERATION").is_empty());
+    let r = extract("Cooperation between the ministries grew.", "en");
+    assert!(
+        mentions_of(&r, "ex:COOPERATION").is_empty(),
+        "capitalised at sentence start, no exercise context"
+    );
+}
+
+#[test]
+fn capitals_stand_for_their_governments() {
+    let r = extract(
+        "Moscow and Minsk agreed on new steps; the Kremlin said more would follow.",
+        "en",
+    );
+    assert_eq!(mentions_of(&r, "RUS"), vec!["Moscow", "Kremlin"]);
+    assert_eq!(mentions_of(&r, "BLR"), vec!["Minsk"]);
+}
+
+#[test]
+fn inflected_slavic_names_resolve() {
+    let r = extract(
+        "Учения прошли в Беларуси, а затем в России и под Барановичами.",
+        "ru",
+    );
+    assert_eq!(mentions_of(&r, "BLR"), vec!["Беларуси"]);
+    assert_eq!(mentions_of(&r, "RUS"), vec!["России"]);
+    let r = extract(
+        "Ćwiczenia odbyły się na Białorusi, blisko granicy z Rosją.",
+        "pl",
+    );
+    assert_eq!(mentions_of(&r, "BLR"), vec!["Białorusi"]);
+    assert_eq!(mentions_of(&r, "RUS"), vec!["Rosją"]);
+}
+
+fn modality_of(text: &str, language: &str) -> Vec<Modality> {
+    extract(text, language)
+        .events
+        .iter()
+        .map(|e| e.modality)
+        .collect()
+}
+
+#[test]
+fn modality_cues_set_how_the_source_holds_an_event() {
+    assert_eq!(
+        modality_of("Russia deployed Iskander systems to Belarus in 2023.", "en"),
+        vec![Modality::Observed]
+    );
+    assert_eq!(
+        modality_of("Russia will deploy more troops to Belarus.", "en"),
+        vec![Modality::Projected]
+    );
+    assert_eq!(
+        modality_of("Russia plans to deploy more troops to Belarus.", "en"),
+        vec![Modality::Projected]
+    );
+    assert_eq!(
+        modality_of("Minsk did not sign the treaty.", "en"),
+        vec![Modality::Negated]
+    );
+    assert_eq!(
+        modality_of("If Moscow deploys troops, Vilnius will respond.", "en"),
+        vec![Modality::Hypothetical]
+    );
+    assert_eq!(
+        modality_of("Russia continues to deploy troops in Belarus.", "en"),
+        vec![Modality::Ongoing]
+    );
+    assert_eq!(
+        modality_of("Россия разместит в Беларуси новые войска.", "ru").first(),
+        Some(&Modality::Projected)
+    );
+    assert_eq!(
+        modality_of("Россия не разместила войска в Беларуси.", "ru").first(),
+        Some(&Modality::Negated)
+    );
+}
+
+#[test]
+fn sections_set_the_default_modality() {
+    let text = "I. Achievements so far\nRussia signed a treaty with Belarus.\nII. Next steps\nA common parliament of the Union State.\n";
+    let r = extract(text, "en");
+    let modalities: Vec<_> = r
+        .events
+        .iter()
+        .map(|e| (e.event_type.as_str(), e.modality))
+        .collect();
+    assert!(
+        modalities.contains(&("agreement_signed", Modality::Observed)),
+        "{modalities:?}"
+    );
+    assert!(
+        modalities.contains(&("institution_created", Modality::Projected)),
+        "{modalities:?}"
+    );
+}
+
+#[test]
+fn events_take_their_sentence_date_and_relative_dates_resolve() {
+    let r = extract(
+        "On 15 May 2023, Russia deployed troops to Belarus. Yesterday Belarus signed the treaty.",
+        "en",
+    );
+    let dates: Vec<_> = r
+        .events
+        .iter()
+        .map(|e| e.date.as_ref().map(|d| d.start.as_str()))
+        .collect();
+    assert_eq!(dates, vec![Some("2023-05-15"), Some("2024-03-12")]);
+}
+
+#[test]
+fn actors_are_the_subjects_not_the_places() {
+    let r = extract("Russia deployed troops to Belarus.", "en");
+    assert_eq!(r.events[0].actors, vec!["RUS"]);
+    assert_eq!(r.events[0].country.as_deref(), Some("BLR"));
+    let r = extract("Russian-Belarusian exercises began near Brest.", "en");
+    let mut actors = r.events[0].actors.clone();
+    actors.sort();
+    assert_eq!(actors, vec!["BLR", "RUS"]);
+}
