@@ -158,5 +158,11 @@ pub fn context() -> ReportContext {
         since: Some("2025-01-01".into()),
         event_countries: BTreeMap::from([(21, "BLR".to_string()), (31, "BLR".to_string())]),
         published: BTreeMap::from([(1, Some("2025-03-05".to_string()))]),
+        place_names: BTreeMap::from([("geo:625144".to_string(), "Minsk".to_string())]),
+        capitals: vec![
+            ("Minsk".to_string(), 53.9002, 27.5665),
+            ("Moscow".to_string(), 55.752, 37.6178),
+            ("Canberra".to_string(), -35.28, 149.13),
+        ],
     }
 }

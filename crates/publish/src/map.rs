@@ -11,7 +11,7 @@ use watchfloor_model::{Assessment, Domain, Modality};
 
 use crate::basemap::{bbox, ring_area, ring_centroid, Basemap, Ring};
 use crate::escape::html;
-use crate::report::{domain_title, EventPoint, Figure};
+use crate::report::{domain_title, EventPoint, Figure, ReportContext};
 
 /// Width of the map in SVG units.
 pub const WIDTH: f64 = 960.0;
@@ -298,8 +298,9 @@ pub fn figure(
     basemap: &Basemap,
     a: &Assessment,
     events: &[EventPoint<'_>],
-    event_countries: &BTreeMap<i64, String>,
+    ctx: &ReportContext,
 ) -> Figure {
+    let event_countries = &ctx.event_countries;
     let mut notes = Vec::new();
     let mut spots: BTreeMap<(i64, i64, bool, Domain, Modality), Spot> = BTreeMap::new();
     let mut fallback_by_country: BTreeMap<String, usize> = BTreeMap::new();
@@ -448,8 +449,8 @@ pub fn figure(
             } else {
                 "middle"
             };
-            let label = if area.name.to_lowercase().starts_with("occupied") {
-                area.name.clone()
+            let label = if area.name.chars().count() > 28 {
+                format!("occupied ({})", basemap.country_name(&area.de_jure))
             } else {
                 format!("{} (occupied)", area.name)
             };
@@ -522,7 +523,12 @@ pub fn figure(
             let places = if s.places.is_empty() {
                 String::new()
             } else {
-                format!(" at {}", s.places.join(", "))
+                let names: Vec<&str> = s
+                    .places
+                    .iter()
+                    .map(|p| ctx.place_names.get(p).map(String::as_str).unwrap_or(p))
+                    .collect();
+                format!(" at {}", names.join(", "))
             };
             let _ = write!(
                 svg,
@@ -553,7 +559,53 @@ pub fn figure(
             svg.push_str("</g>");
         }
     }
-    svg.push_str("</g></g>");
+    svg.push_str("</g>");
+    // Capitals for orientation, and the names of the evidence's places.
+    let mut labelled: Vec<(f64, f64)> = Vec::new();
+    svg.push_str("<g class=\"wf-places\" font-size=\"11\" fill=\"#1d1d1d\">");
+    for (name, lat, lon) in &ctx.capitals {
+        if !frame.contains(*lon, *lat) {
+            continue;
+        }
+        let (x, y) = frame.project(*lon, *lat);
+        labelled.push((x, y));
+        let _ = write!(
+            svg,
+            "<rect class=\"wf-capital\" x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\" fill=\"#1d1d1d\" stroke=\"#ffffff\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-weight=\"700\" stroke=\"#ffffff\" stroke-width=\"2.5\" paint-order=\"stroke\">{}</text>",
+            x - 3.0,
+            y - 3.0,
+            x + 7.0,
+            y + 14.0,
+            html(name)
+        );
+    }
+    for ((lon, lat), group) in &at_place {
+        let (x, y) = frame.project(*lon as f64 / 100.0, *lat as f64 / 100.0);
+        if labelled
+            .iter()
+            .any(|(lx, ly)| (lx - x).abs() < 30.0 && (ly - y).abs() < 14.0)
+        {
+            continue;
+        }
+        let Some(name) = group
+            .iter()
+            .filter(|s| !s.fallback)
+            .flat_map(|s| s.places.iter())
+            .find_map(|p| ctx.place_names.get(p))
+        else {
+            continue;
+        };
+        labelled.push((x, y));
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-style=\"italic\" stroke=\"#ffffff\" stroke-width=\"2.5\" paint-order=\"stroke\">{}</text>",
+            x + 12.0 + 2.4 * group.len() as f64,
+            y + 16.0 + 2.4 * group.len() as f64,
+            html(name)
+        );
+    }
+    svg.push_str("</g>");
+    svg.push_str("</g>");
 
     // Legend (bottom left), scale bar and north arrow (bottom right).
     let rows_d = Domain::ALL.len();
@@ -651,21 +703,28 @@ pub fn figure(
             .iter()
             .map(|(c, n)| format!("{} ({n})", basemap.country_name(c)))
             .collect();
+        let n: usize = fallback_by_country.values().sum();
         notes.push(format!(
-            "{} events are known only by their country and are drawn, dashed, at its capital (location precision 3): {}.",
-            fallback_by_country.values().sum::<usize>(),
+            "{n} {} known only by {} country and {} drawn, dashed, at its capital (location precision 3): {}.",
+            if n == 1 { "event is" } else { "events are" },
+            if n == 1 { "its" } else { "their" },
+            if n == 1 { "is" } else { "are" },
             list.join(", ")
         ));
     }
     if unplaced > 0 {
-        notes.push(format!(
-            "{unplaced} events name neither a place nor a country and are not drawn."
-        ));
+        notes.push(if unplaced == 1 {
+            "1 event names neither a place nor a country and is not drawn.".to_string()
+        } else {
+            format!("{unplaced} events name neither a place nor a country and are not drawn.")
+        });
     }
     if outside > 0 {
-        notes.push(format!(
-            "{outside} events lie outside this frame and are not drawn."
-        ));
+        notes.push(if outside == 1 {
+            "1 event lies outside this frame and is not drawn.".to_string()
+        } else {
+            format!("{outside} events lie outside this frame and are not drawn.")
+        });
     }
     Figure {
         svg,
@@ -689,7 +748,7 @@ mod tests {
         let b = Basemap::embedded().expect("basemap");
         let a = fixture::assessment();
         let ctx = fixture::context();
-        let f = figure(&b, &a, &unique_evidence(&a), &ctx.event_countries);
+        let f = figure(&b, &a, &unique_evidence(&a), &ctx);
         // Events 11 (Minsk coordinates) and 21, 31 (country only) are drawn;
         // the others have neither place nor country.
         let markers = f.svg.matches("class=\"wf-marker\"").count();
@@ -712,6 +771,10 @@ mod tests {
             f.notes
         );
         assert!(f.svg.contains("BELARUS"));
+        // Capitals in the frame are drawn and named; those outside are not.
+        assert!(f.svg.contains(">Minsk</text>") && f.svg.contains(">Moscow</text>"));
+        assert!(!f.svg.contains("Canberra"));
+        assert!(f.svg.contains("at Minsk"), "marker tooltips name the place");
         assert!(f.svg.contains("class=\"wf-legend\"") && f.svg.contains(" km</text>"));
     }
 
@@ -720,7 +783,7 @@ mod tests {
         let b = Basemap::embedded().expect("basemap");
         let mut a = fixture::assessment();
         a.target = "UKR".into();
-        let f = figure(&b, &a, &[], &BTreeMap::new());
+        let f = figure(&b, &a, &[], &ReportContext::default());
         assert!(f.svg.contains("fill=\"url(#wf-hatch)\""));
         assert!(f.svg.contains("Crimea (occupied)"), "Crimea is labelled");
     }

@@ -25,6 +25,12 @@ pub struct ReportContext {
     pub event_countries: BTreeMap<i64, String>,
     /// Publication date of each document, by document ID.
     pub published: BTreeMap<i64, Option<String>>,
+    /// English names of places by place ID (`geo:625144` → Minsk), for the
+    /// map's labels.
+    pub place_names: BTreeMap<String, String>,
+    /// Reference places drawn on the map for orientation (national
+    /// capitals): name, latitude, longitude.
+    pub capitals: Vec<(String, f64, f64)>,
 }
 
 /// A piece of running text. Renderers escape every `Text`, `Strong`, `Em`
@@ -611,7 +617,7 @@ pub fn build(a: &Assessment, ctx: &ReportContext, basemap: &Basemap) -> Report {
 
     let implications = implications(a, &aggressor, &target, ctx, &today);
     let evidence = unique_evidence(a);
-    let map = map::figure(basemap, a, &evidence, &ctx.event_countries);
+    let map = map::figure(basemap, a, &evidence, ctx);
     let timeline = timeline::figure(&evidence, &a.indices);
     let method = vec![
         "Achievements are events a source states as having happened or as ongoing; next steps are events a source states as planned, expected or possible. The two are never merged.".to_string(),

@@ -1,7 +1,7 @@
 //! `watchfloor report`: assess a campaign on the stored evidence and write
 //! its report (HTML or Markdown, chosen by the output file's extension).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -103,14 +103,25 @@ pub fn run(knowledge: &Knowledge, store: &Store, req: &ReportRequest<'_>) -> Res
     let mut ctx = ReportContext {
         today: Some(as_of),
         since: req.since.map(String::from),
-        event_countries: BTreeMap::new(),
-        published: BTreeMap::new(),
+        ..ReportContext::default()
     };
+    let mut place_ids = BTreeSet::new();
     for e in &events {
         if let Some(c) = &e.event.country {
             ctx.event_countries.insert(e.id, c.clone());
         }
+        if let Some(p) = &e.event.place {
+            place_ids.insert(p.as_str());
+        }
         ctx.published.insert(e.document_id, e.published.clone());
+    }
+    for p in &knowledge.gazetteer.places {
+        if place_ids.contains(p.id.as_str()) {
+            ctx.place_names.insert(p.id.clone(), p.name.clone());
+        }
+        if p.feature == "PPLC" {
+            ctx.capitals.push((p.name.clone(), p.lat, p.lon));
+        }
     }
     let basemap = match req.data {
         Some(dir) if dir.join("basemap").is_dir() => Basemap::from_dir(dir)?,
