@@ -80,7 +80,12 @@ impl Phrase {
 
 fn word_matches(w: &Word, t: &Token, key: &str) -> bool {
     match w {
-        Word::Exact { folded, key: k } => &t.folded == folded || key == k,
+        // Latin words also match by key (plurals, possessives); Cyrillic
+        // cues spell their inflection out with `*`, since stems would
+        // conflate forms that differ in meaning (создан / создание).
+        Word::Exact { folded, key: k } => {
+            &t.folded == folded || (t.script == Script::Latin && key == k)
+        }
         Word::Prefix(p) => t.folded.starts_with(p.as_str()),
         Word::Gap => true,
     }
