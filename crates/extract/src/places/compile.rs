@@ -302,8 +302,14 @@ pub fn compile<'a>(
                     };
                     for w in get("words").split('|') {
                         for (key, _) in name_keys(w.trim()) {
-                            if !key.contains(' ') && !cues.iter().any(|(k, _)| *k == key) {
-                                cues.push((key, class));
+                            if key.contains(' ') {
+                                continue;
+                            }
+                            // Metonymy cues win over the common-word list.
+                            match cues.iter_mut().find(|(k, _)| *k == key) {
+                                Some(c) if class != CUE_COMMON => c.1 = class,
+                                Some(_) => {}
+                                None => cues.push((key, class)),
                             }
                         }
                     }

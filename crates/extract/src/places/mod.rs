@@ -22,6 +22,9 @@ use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
 use compile::{FLAG_ABBREV, FLAG_PRIMARY, FLAG_TRANSLIT};
 
+/// Run-time flag on a candidate: the text is in Latin script.
+const FLAG_LATIN: u8 = 0x80;
+
 /// One gazetteer entry.
 #[derive(Debug, Clone)]
 pub struct Place {
@@ -258,8 +261,8 @@ fn prior(p: &Place, flags: u8) -> f64 {
     // GeoNames alternates of small places are often junk ("May", "From").
     let name = if flags & FLAG_PRIMARY != 0 {
         1.0
-    } else if p.kind == PlaceKind::City && p.population < 1_000_000 {
-        -1.5
+    } else if p.kind == PlaceKind::City && p.population < 1_000_000 && flags & FLAG_LATIN != 0 {
+        -1.0
     } else {
         0.0
     };
@@ -354,9 +357,15 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 .iter()
                 .all(|t| t.all_caps || t.script == Script::Digits);
             let short_caps = last - i == 1 && t.all_caps && t.folded.chars().count() <= 3;
+            let latin = if t.script == Script::Latin {
+                FLAG_LATIN
+            } else {
+                0
+            };
             let cands: Vec<(usize, u8)> = g
                 .postings_of(value)
                 .into_iter()
+                .map(|(i, f)| (i, f | latin))
                 .filter(|(_, f)| {
                     if f & FLAG_ABBREV != 0 {
                         caps
@@ -480,7 +489,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             v
         };
         let (i, v, _) = best_of(s, &score);
-        chosen[n] = Some((i, v));
+        if chosen[n].is_none_or(|(_, pinned)| pinned < 20.0) {
+            chosen[n] = Some((i, v));
+        }
+        let i = chosen[n].map_or(i, |c| c.0);
         // The container named right after pins its own sense.
         if let (Some(x), Some(nx)) = (next, chosen.get_mut(n + 1)) {
             let p = &g.places[i];
@@ -533,15 +545,8 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         let prev = (s.first > sentence_start).then(|| s.first - 1);
         if let Some(pv) = prev {
             if PLACE_PREPOSITIONS.contains(&a.tokens[pv].folded.as_str()) {
-                bar -= 1.5;
+                bar -= 2.0;
             }
-        }
-        if std::env::var("WF_GEO_DEBUG").is_ok() {
-            eprintln!(
-                "{} -> {} v={v:.2} bar={bar:.2}",
-                a.text[a.tokens[s.first].start..a.tokens[s.last - 1].end].to_string(),
-                p.name
-            );
         }
         if v < bar {
             continue;
@@ -575,4 +580,215 @@ fn metonymic(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], p: &Place, last: us
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use watchfloor_model::{Document, DocumentFormat, PlaceRecord};
+
+    use crate::Knowledge;
+
+    fn places(text: &str, language: &str) -> Vec<PlaceRecord> {
+        let k = Knowledge::embedded().expect("embedded knowledge");
+        let doc = Document {
+            source: "t".into(),
+            title: None,
+            published: None,
+            language: Some(language.into()),
+            format: DocumentFormat::Text,
+            encoding: "utf-8".into(),
+            text: text.into(),
+        };
+        k.extract(&doc, "sha256:t").places
+    }
+
+    /// (id, surface) of every mention.
+    fn found(text: &str, language: &str) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = places(text, language)
+            .into_iter()
+            .flat_map(|p| p.mentions.into_iter().map(move |m| (p.id.clone(), m.text)))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn has(text: &str, language: &str, id: &str, surface: &str) {
+        let f = found(text, language);
+        assert!(
+            f.iter().any(|(i, s)| i == id && s == surface),
+            "{text:?}: want {id} at {surface:?}, got {f:?}"
+        );
+    }
+
+    #[test]
+    fn belarusian_places_in_every_case_and_script() {
+        let asipovichy = "geo:624034";
+        for (text, lang, id, surface) in [
+            ("Учения прошли в Минске.", "ru", "geo:625144", "Минске"),
+            ("Вучэнні прайшлі ў Мінску.", "be", "geo:625144", "Мінску"),
+            (
+                "Ćwiczenia odbyły się w Mińsku.",
+                "pl",
+                "geo:625144",
+                "Mińsku",
+            ),
+            (
+                "Войска стоят под Осиповичами.",
+                "ru",
+                asipovichy,
+                "Осиповичами",
+            ),
+            (
+                "Склад в Осиповичах расширили.",
+                "ru",
+                asipovichy,
+                "Осиповичах",
+            ),
+            (
+                "Troops were seen near Asipovichy.",
+                "en",
+                asipovichy,
+                "Asipovichy",
+            ),
+            (
+                "Troops were seen near Osipovichi.",
+                "en",
+                asipovichy,
+                "Osipovichi",
+            ),
+            (
+                "Żołnierze stacjonują pod Brześciem.",
+                "pl",
+                "geo:629634",
+                "Brześciem",
+            ),
+            (
+                "Rozmowy w Moskwie trwały dwa dni.",
+                "pl",
+                "geo:524901",
+                "Moskwie",
+            ),
+            (
+                "Учения в Брестской области начались.",
+                "ru",
+                "geo:BY.01",
+                "Брестской области",
+            ),
+            (
+                "Вучэнні ў Брэсцкай вобласці пачаліся.",
+                "be",
+                "geo:BY.01",
+                "Брэсцкай вобласці",
+            ),
+            (
+                "Ćwiczenia w obwodzie brzeskim.",
+                "pl",
+                "geo:BY.01",
+                "obwodzie brzeskim",
+            ),
+            (
+                "Exercises in the Brest Oblast began.",
+                "en",
+                "geo:BY.01",
+                "Brest Oblast",
+            ),
+            (
+                "Exercises in the Brest region began.",
+                "en",
+                "geo:BY.01",
+                "Brest region",
+            ),
+        ] {
+            has(text, lang, id, surface);
+        }
+    }
+
+    #[test]
+    fn mention_offsets_are_on_the_surface_form() {
+        let text = "Колонна под Барановичами.";
+        let p = places(text, "ru");
+        let m = p
+            .iter()
+            .flat_map(|p| &p.mentions)
+            .find(|m| m.text == "Барановичами")
+            .expect("Барановичами found");
+        let chars: Vec<char> = text.chars().collect();
+        let got: String = chars[m.start..m.end].iter().collect();
+        assert_eq!(got, "Барановичами");
+    }
+
+    #[test]
+    fn georgia_the_country_and_the_state() {
+        has(
+            "Georgia and Armenia met in Tbilisi to discuss the South Caucasus.",
+            "en",
+            "geo:GEO",
+            "Georgia",
+        );
+        has(
+            "The storm hit Atlanta, Georgia, on Monday.",
+            "en",
+            "geo:US.GA",
+            "Georgia",
+        );
+    }
+
+    #[test]
+    fn brest_in_belarus_and_in_france() {
+        has(
+            "Belarusian troops moved from Minsk to Brest, near the Polish border.",
+            "en",
+            "geo:629634",
+            "Brest",
+        );
+        has(
+            "The French navy sailed from Brest, France, and from Toulon.",
+            "en",
+            "geo:3030300",
+            "Brest",
+        );
+    }
+
+    #[test]
+    fn moscow_as_actor_and_as_place() {
+        let k = Knowledge::embedded().expect("embedded knowledge");
+        let g = &k.gazetteer;
+        let check = |text: &str, want: bool| {
+            let a = crate::text::analyse(text);
+            let keys: Vec<String> = a
+                .tokens
+                .iter()
+                .map(|t| crate::text::stem(&t.folded, t.script, crate::text::LatinRules::English))
+                .collect();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let ctx = super::DocContext {
+                focus: Default::default(),
+                skip: vec![false; a.tokens.len()],
+            };
+            let hits = super::geoparse(g, &a, &keys, &ctx);
+            let moscow = hits
+                .iter()
+                .find(|h| g.places[h.place].id == "geo:524901")
+                .unwrap_or_else(|| panic!("{text:?}: Moscow not found"));
+            assert_eq!(moscow.metonymic, want, "{text:?}");
+        };
+        check("Moscow said the drills were defensive.", true);
+        check("Moscow has denied any plan to annex Belarus.", true);
+        check("Talks were held in Moscow on Friday.", false);
+    }
+
+    #[test]
+    fn demonyms_and_common_words_are_not_places() {
+        let f = found(
+            "Belarusian and Russian officers said that since March the union grew. Since then, Union officials met.",
+            "en",
+        );
+        assert!(
+            f.iter().all(|(_, s)| !matches!(
+                s.as_str(),
+                "Belarusian" | "Russian" | "Since" | "March" | "Union"
+            )),
+            "{f:?}"
+        );
+    }
 }
