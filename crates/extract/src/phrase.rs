@@ -224,7 +224,7 @@ impl<P> PhraseSet<P> {
                     .map(|(k, x)| (format!("{k}*"), x.len())),
             )
             .collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1));
+        v.sort_by_key(|b| std::cmp::Reverse(b.1));
         v
     }
 
