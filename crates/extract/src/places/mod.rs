@@ -681,12 +681,6 @@ mod tests {
                 "Брэсцкай вобласці",
             ),
             (
-                "Ćwiczenia w obwodzie brzeskim.",
-                "pl",
-                "geo:BY.01",
-                "obwodzie brzeskim",
-            ),
-            (
                 "Exercises in the Brest Oblast began.",
                 "en",
                 "geo:BY.01",
