@@ -207,8 +207,12 @@ impl Knowledge {
                 *places_ctx.focus.entry(c.clone()).or_default() += 1;
             }
             // Persons, demonyms ("Belarusian") and names of organisations,
-            // agreements, weapons… ("Union State", "Iskander") are not places.
-            if !matches!(e.kind.as_str(), "country" | "site") || h.role == Role::Demonym {
+            // weapons… ("Union State", "Iskander") are not places. Treaties
+            // named after where they were signed ("Tashkent Pact", "Minsk
+            // agreements") do name a place.
+            if !matches!(e.kind.as_str(), "country" | "site" | "agreement")
+                || h.role == Role::Demonym
+            {
                 for s in &mut places_ctx.skip[h.first..h.last] {
                     *s = true;
                 }

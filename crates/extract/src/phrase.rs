@@ -1,7 +1,7 @@
 //! Cue phrases from the rule files: words matched in order on folded
 //! tokens, where `word*` is a prefix and `~` skips up to three words.
 
-use std::collections::HashMap;
+use crate::lexicon::FastMap;
 
 use crate::text::{stem, LatinRules, Script, Token};
 
@@ -99,16 +99,16 @@ const PREFIX_INDEX: usize = 3;
 /// three characters.
 pub struct PhraseSet<P> {
     phrases: Vec<(Phrase, P)>,
-    by_word: HashMap<String, Vec<usize>>,
-    by_prefix: HashMap<String, Vec<usize>>,
+    by_word: FastMap<String, Vec<usize>>,
+    by_prefix: FastMap<String, Vec<usize>>,
 }
 
 impl<P> Default for PhraseSet<P> {
     fn default() -> Self {
         PhraseSet {
             phrases: Vec::new(),
-            by_word: HashMap::new(),
-            by_prefix: HashMap::new(),
+            by_word: FastMap::default(),
+            by_prefix: FastMap::default(),
         }
     }
 }

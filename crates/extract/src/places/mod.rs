@@ -435,7 +435,11 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         let prominent = !single || prior(p, FLAG_PRIMARY) >= 6.5;
         let confident = (s.cands.len() == 1 || v - second >= 3.0) && prominent && !weak_word;
         if confident {
-            anchors.push(i);
+            // Each anchor once: a long document names the same places again
+            // and again, and every candidate is compared with every anchor.
+            if !anchors.contains(&i) {
+                anchors.push(i);
+            }
             if p.kind == PlaceKind::Region {
                 if let Some(r) = &p.admin1 {
                     regions.insert(r.clone());
@@ -473,6 +477,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                         let q = &g.places[x];
                         q.kind == PlaceKind::City && q.id != p.id && km(q, p) < 300.0
                     })
+                    .take(2)
                     .count();
                 v += 1.5 * (near.min(2) as f64);
             }
