@@ -19,6 +19,7 @@ const CLAUSE_OPENERS: &[&str] = &[
     "while",
     "whereas",
     "but",
+    "yet",
     "although",
     "allowing",
     "forcing",
@@ -44,6 +45,12 @@ const CLAUSE_OPENERS: &[&str] = &[
     "што",
 ];
 
+/// English auxiliaries that open a coordinated clause after "and".
+const AUXILIARIES: &[&str] = &[
+    "will", "would", "may", "might", "can", "could", "must", "should", "has", "have", "had", "did",
+    "does", "is", "are", "was", "were",
+];
+
 fn clauses(a: &Analysed<'_>, sentence: usize) -> Vec<std::ops::Range<usize>> {
     let range = a.sentences[sentence].tokens.clone();
     let mut out = Vec::new();
@@ -53,7 +60,13 @@ fn clauses(a: &Analysed<'_>, sentence: usize) -> Vec<std::ops::Range<usize>> {
         let hard =
             gap.contains(';') || gap.contains(" – ") || gap.contains(" — ") || gap.contains(':');
         let soft = gap.contains(',') && CLAUSE_OPENERS.contains(&a.tokens[i].folded.as_str());
-        if hard || soft {
+        // "… will not recognise X and will not help Y": a coordinated verb
+        // phrase with its own auxiliary is a clause of its own.
+        let coordinated = a.tokens[i].folded == "and"
+            && a.tokens
+                .get(i + 1)
+                .is_some_and(|t| AUXILIARIES.contains(&t.folded.as_str()));
+        if hard || soft || coordinated {
             out.push(start..i);
             start = i;
         }
@@ -332,10 +345,14 @@ fn modality_of(
         for i in (c.first.saturating_sub(3).max(clause.start)..=c.first).rev() {
             let t = &a.tokens[i];
             let after_bare_be = i > 0 && a.tokens[i - 1].folded == "be";
+            // Proper nouns ("Shahed") are not verbs; a capital is fine only
+            // at the start of the sentence ("Signed in 1992, …").
+            let proper = t.capitalised && i != a.sentences[t.sentence].tokens.start;
             if t.script == crate::text::Script::Latin
                 && t.folded.len() > 4
                 && t.folded.ends_with("ed")
                 && !after_bare_be
+                && !proper
             {
                 nearest = Some((c.first - i, Modality::Observed, t.folded.clone()));
                 break;
