@@ -381,6 +381,23 @@ impl Scan<'_, '_> {
     /// Day ranges within one month: "с 15 по 19 сентября 2023 года",
     /// "15–19 September", "September 5-9, 2023", "from 5 to 9 May".
     fn day_range(&self, i: usize, context_year: Option<i16>) -> Option<(DateSpan, usize)> {
+        // Across months: "с 15 марта по 14 апреля 2022 года", "from 28 February to 3 March 2024".
+        if let (Some(d1), Some(m1)) = (self.day(i), self.month(i + 1)) {
+            if let Some(j) = self.range_link(i + 2) {
+                if let (Some(_), Some(_)) = (self.day(j), self.month(j + 1)) {
+                    if let Some((second, end)) = self.absolute(j, context_year) {
+                        let year: i16 = second.start.get(..4)?.parse().ok()?;
+                        let start = ymd(year, m1 as i8, d1 as i8)?;
+                        if start.to_string() <= second.end {
+                            return Some((
+                                span_of(start, second.end.parse().ok()?, TimePrecision::Range),
+                                end,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         let (d1, d2, m, after) = if let Some(d1) = self.day(i) {
             let j = self.range_link(i + 1)?;
             let d2 = self.day(j)?;
@@ -673,6 +690,18 @@ mod tests {
         assert_eq!(
             spans("19 to 15 May 2024", None),
             vec!["2024-05-15..2024-05-15:day"]
+        );
+    }
+
+    #[test]
+    fn ranges_across_months_take_the_year_of_their_end() {
+        assert_eq!(
+            spans("С 15 марта по 14 апреля 2022 года цена", None),
+            vec!["2022-03-15..2022-04-14:range"]
+        );
+        assert_eq!(
+            spans("from 28 February to 3 March 2024", None),
+            vec!["2024-02-28..2024-03-03:range"]
         );
     }
 
