@@ -7,6 +7,7 @@
 
 use std::sync::OnceLock;
 
+use geo::Coord;
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
 /// Mean Earth radius (IUGG, km), used only for the quick local
@@ -98,8 +99,8 @@ pub struct Nearest {
     pub at: LatLon,
 }
 
-/// The nearest point to `p` on the given lines (sequences of `(lon, lat)`
-/// vertices joined by straight segments in longitude/latitude, as GeoJSON
+/// The nearest point to `p` on the given lines (sequences of vertices,
+/// `x` = longitude, `y` = latitude, joined by straight segments in longitude/latitude, as GeoJSON
 /// draws them), with its geodesic distance.
 ///
 /// Every segment is first measured in a local azimuthal projection centred
@@ -111,7 +112,7 @@ pub struct Nearest {
 /// inverse problem. Returns `None` for no lines.
 pub fn nearest_on_lines<'a, I>(p: LatLon, lines: I) -> Option<Nearest>
 where
-    I: IntoIterator<Item = &'a [(f64, f64)]>,
+    I: IntoIterator<Item = &'a [Coord<f64>]>,
 {
     let lat0 = p.lat.to_radians();
     let k = MEAN_RADIUS_KM; // km per radian
@@ -125,7 +126,7 @@ where
     let mut best = f64::INFINITY;
     for line in lines {
         let mut prev: Option<((f64, f64), (f64, f64))> = None;
-        for &(lon, lat) in line {
+        for &Coord { x: lon, y: lat } in line {
             let xy = to_xy(lon, lat);
             if let Some((pll, pxy)) = prev {
                 let d = point_segment_planar(pxy, xy);
@@ -278,17 +279,18 @@ mod tests {
     fn nearest_on_lines_finds_the_foot_of_the_perpendicular() {
         // A meridian segment at 24°E from 51°N to 53°N; from 52°N, 23°E the
         // nearest point is (about) 52°N, 24°E, ~68.7 km away.
-        let line = [(24.0, 51.0), (24.0, 53.0)];
+        let c = |x, y| Coord { x, y };
+        let line = [c(24.0, 51.0), c(24.0, 53.0)];
         let p = LatLon::new(52.0, 23.0);
         let n = nearest_on_lines(p, [&line[..]]).unwrap();
         let exact = distance_km(p, LatLon::new(52.0, 24.0));
         assert!(n.km <= exact + 1e-3, "{} vs {exact}", n.km);
         assert!((n.at.lat - 52.0).abs() < 0.01, "{:?}", n.at);
         // A far vertex is not mistaken for the nearest point.
-        let far = [(30.0, 60.0), (31.0, 60.0)];
+        let far = [c(30.0, 60.0), c(31.0, 60.0)];
         let n2 = nearest_on_lines(p, [&far[..], &line[..]]).unwrap();
         assert!((n2.km - n.km).abs() < 1e-9);
-        assert!(nearest_on_lines(p, std::iter::empty::<&[(f64, f64)]>()).is_none());
+        assert!(nearest_on_lines(p, std::iter::empty::<&[Coord<f64>]>()).is_none());
     }
 
     #[test]

@@ -3,4 +3,7 @@
 //! weapon range rings, border distances, and the SVG map.
 
 pub mod basemap;
+pub mod borders;
 pub mod geodesy;
+pub mod rfc7946;
+pub mod rings;
