@@ -184,6 +184,18 @@ impl Gazetteer {
             .collect()
     }
 
+    /// Whether any name starts with this token key (a name's first word).
+    fn starts_a_name(&self, key: &str) -> bool {
+        let mut node = self.fst.root();
+        for b in key.bytes() {
+            match node.find_input(b) {
+                Some(i) => node = self.fst.node(node.transition(i).addr),
+                None => return false,
+            }
+        }
+        node.is_final() || node.find_input(b' ').is_some()
+    }
+
     /// The longest name starting at token `from` and ending before
     /// `limit`: (one past its last token, its fst value).
     fn longest(&self, keys: &[&str], from: usize, limit: usize) -> Option<(usize, u64)> {
@@ -337,6 +349,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
 
     // 1. Candidate spans: longest names from capitalised words.
     let mut spans: Vec<Span> = Vec::new();
+    let mut first_words: HashMap<&str, bool> = HashMap::new();
     for s in &a.sentences {
         let mut i = s.tokens.start;
         while i < s.tokens.end {
@@ -348,6 +361,14 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             let mut limit = s.tokens.end;
             if let Some(k) = (i..s.tokens.end).find(|&k| skip(k)) {
                 limit = k;
+            }
+            // Most capitalised words start no name; remember them per document.
+            let starts = *first_words
+                .entry(keys[i])
+                .or_insert_with(|| g.starts_a_name(keys[i]));
+            if !starts {
+                i += 1;
+                continue;
             }
             let Some((last, value)) = g.longest(keys, i, limit) else {
                 i += 1;
