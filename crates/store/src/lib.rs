@@ -4,8 +4,10 @@
 //! re-read raw files and a killed run loses nothing.
 
 mod assessments;
+mod auth;
 mod documents;
 mod extractions;
+mod query;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -13,8 +15,12 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use assessments::AssessmentRun;
+pub use auth::{constant_time_eq, hash_token, Actor, AuditEntry, NewToken, Role, TokenInfo};
 pub use documents::{DocumentRow, InsertOutcome, NewDocument, Stats, StoredDocument};
 pub use extractions::{EventFilter, StoredEvent};
+pub use query::{
+    fts_query, EventExtent, EventQuery, EventRow, SearchHit, Tally, SNIPPET_CLOSE, SNIPPET_OPEN,
+};
 
 /// Hamming distance at or below which two SimHash fingerprints mark a
 /// near-duplicate (a syndicated copy with small edits).
@@ -45,6 +51,9 @@ pub enum StoreError {
     /// A stored JSON value could not be read back.
     #[error("stored record is corrupt: {0}")]
     Json(#[from] serde_json::Error),
+    /// The operating system gave no random bytes for a token.
+    #[error("no randomness for a new token: {0}")]
+    Random(String),
 }
 
 /// A Watchfloor database.

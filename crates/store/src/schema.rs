@@ -124,6 +124,65 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (run_id, indicator)
     );
     "#,
+    // 5: the workbench (server): API tokens (SHA-256 of the secret only)
+    // and the audit trail of every write; full-text search over documents
+    // (FTS5, kept in sync by triggers, backfilled here); a spatial index of
+    // events (R*Tree, kept in sync by triggers) and a (type, date) index for
+    // filtered event queries; campaign packs uploaded through the API.
+    r#"
+    CREATE TABLE api_tokens (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        token_hash  TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT
+    );
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        token_id    INTEGER,
+        token_name  TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        detail      TEXT NOT NULL
+    );
+    CREATE TABLE campaign_packs (
+        name        TEXT PRIMARY KEY,
+        text        TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE documents_fts USING fts5(
+        title, text, content='documents', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO documents_fts(documents_fts) VALUES('rebuild');
+    CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE VIRTUAL TABLE events_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+    INSERT INTO events_rtree
+        SELECT id, lat, lat, lon, lon FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL;
+    CREATE TRIGGER events_rtree_insert AFTER INSERT ON events
+        WHEN new.lat IS NOT NULL AND new.lon IS NOT NULL BEGIN
+        INSERT INTO events_rtree VALUES (new.id, new.lat, new.lat, new.lon, new.lon);
+    END;
+    CREATE TRIGGER events_rtree_delete AFTER DELETE ON events BEGIN
+        DELETE FROM events_rtree WHERE id = old.id;
+    END;
+    CREATE INDEX events_type_date ON events(type, date_start);
+    "#,
 ];
 
 /// The schema version this build writes.
