@@ -5,5 +5,6 @@
 pub mod basemap;
 pub mod borders;
 pub mod geodesy;
+pub mod map;
 pub mod rfc7946;
 pub mod rings;
