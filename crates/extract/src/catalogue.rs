@@ -102,6 +102,13 @@ impl Entity {
     }
 }
 
+/// Alias lists an entity may have: languages, plus `mt` for machine
+/// translation and transliteration garbles.
+pub const ALIAS_LANGUAGES: &[&str] = &[
+    "en", "ru", "be", "uk", "pl", "mt", "lt", "lv", "et", "ka", "hy", "az", "kk", "ky", "tg", "uz",
+    "ro", "de", "fr",
+];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogueFile {
@@ -127,7 +134,29 @@ impl Catalogue {
                 file: name.to_string(),
                 message: e.to_string(),
             })?;
-            for entity in file.entity {
+            for mut entity in file.entity {
+                // TOML puts keys written after `[entity.aliases]` into that
+                // table: `metonyms`/`demonyms` there are the entity's own lists.
+                if let Some(m) = entity.aliases.remove("metonyms") {
+                    entity.metonyms.extend(m);
+                }
+                if let Some(d) = entity.aliases.remove("demonyms") {
+                    entity.demonyms.extend(d);
+                }
+                if let Some(lang) = entity
+                    .aliases
+                    .keys()
+                    .find(|l| !ALIAS_LANGUAGES.contains(&l.as_str()))
+                {
+                    return Err(KnowledgeError::Invalid {
+                        file: name.to_string(),
+                        message: format!(
+                            "entity {} has aliases in unknown language {lang:?} (expected one of {})",
+                            entity.id,
+                            ALIAS_LANGUAGES.join(", ")
+                        ),
+                    });
+                }
                 if EntityKind::parse(&entity.kind).is_none() {
                     return Err(KnowledgeError::Invalid {
                         file: name.to_string(),
@@ -221,6 +250,21 @@ from = "2024-02-23"
         assert_eq!(on("2005-01-01"), vec!["ARM:member"]);
         assert_eq!(on("2010-01-01"), vec!["UZB:member", "ARM:member"]);
         assert_eq!(on("2025-01-01"), vec!["ARM:suspended"]);
+    }
+
+    #[test]
+    fn metonyms_and_demonyms_written_under_aliases_are_not_aliases() {
+        let text = "[[entity]]\nid='BLR'\nkind='country'\nname='Belarus'\n[entity.aliases]\nen=['Belarus']\nmetonyms=['Minsk']\ndemonyms=['Belarusian']\n";
+        let c = Catalogue::from_files([("c.toml", text)]).unwrap();
+        let e = c.get("BLR").unwrap();
+        assert_eq!(e.aliases.keys().collect::<Vec<_>>(), vec!["en"]);
+        assert_eq!(e.metonyms, vec!["Minsk"]);
+        assert_eq!(e.demonyms, vec!["Belarusian"]);
+        let bad = "[[entity]]\nid='X'\nkind='country'\nname='X'\n[entity.aliases]\nenglish=['X']\n";
+        let err = Catalogue::from_files([("c.toml", bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("english"), "{err}");
     }
 
     #[test]

@@ -207,19 +207,28 @@ impl Knowledge {
                 *places_ctx.focus.entry(c.clone()).or_default() += 1;
             }
             // Persons, demonyms ("Belarusian") and names of organisations,
-            // weapons… ("Union State", "Iskander") are not places. Treaties
-            // named after where they were signed ("Tashkent Pact", "Minsk
-            // agreements") do name a place.
-            if !matches!(e.kind.as_str(), "country" | "site" | "agreement")
-                || h.role == Role::Demonym
-            {
-                for s in &mut places_ctx.skip[h.first..h.last] {
+            // weapons… ("Union State", "Iskander") are not places. A treaty
+            // named after where it was signed ("Tashkent Pact", "Minsk
+            // agreements") names a place with its first word only.
+            let from = if e.kind == "agreement" && h.role != Role::Demonym {
+                h.first + 1
+            } else {
+                h.first
+            };
+            if !matches!(e.kind.as_str(), "country" | "site") || h.role == Role::Demonym {
+                for s in &mut places_ctx.skip[from.min(h.last)..h.last] {
                     *s = true;
                 }
             }
         }
-        let place_hits = places::geoparse(&self.gazetteer, &a, &keys, &places_ctx);
+        // Dates are not places ("May 15" is not Miami's alternate name).
         let dates = dates::find_dates(&self.dates, &a, doc.published.as_deref());
+        for d in &dates {
+            for s in &mut places_ctx.skip[d.first..d.last.min(a.tokens.len())] {
+                *s = true;
+            }
+        }
+        let place_hits = places::geoparse(&self.gazetteer, &a, &keys, &places_ctx);
 
         let mention = |first: usize, last: usize| {
             let (s, e) = (a.tokens[first].start, a.tokens[last - 1].end);

@@ -570,8 +570,17 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         }
         let prev = (s.first > sentence_start).then(|| s.first - 1);
         if let Some(pv) = prev {
-            if PLACE_PREPOSITIONS.contains(&a.tokens[pv].folded.as_str()) {
+            let pt = &a.tokens[pv];
+            if PLACE_PREPOSITIONS.contains(&pt.folded.as_str()) {
                 bar -= 2.0;
+            } else if single
+                && g.cues.get(keys[s.first]) == Some(&compile::CUE_COMMON)
+                && pt.script == Script::Latin
+                && !pt.capitalised
+            {
+                // "the Union", "russian Union": a common word after an article
+                // or a lower-case modifier is a noun, not a town.
+                bar += 6.0;
             }
         }
         if v < bar {
