@@ -12,6 +12,8 @@ use geo::{BooleanOps, Coord, LineString, MultiPolygon, Orient, Polygon, Rect};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::basemap::Basemap;
+use crate::borders::{self, BorderDistance};
 use crate::geodesy::{circle, destination, distance_and_bearing, distance_km, LatLon};
 use crate::rfc7946;
 
@@ -306,12 +308,73 @@ fn translate(poly: &Polygon<f64>, dx: f64) -> Polygon<f64> {
     )
 }
 
+/// A ring with the distances from its origin to the borders of the
+/// states of interest that lie within range (or hold the origin).
+#[derive(Debug, Clone, Serialize)]
+pub struct RingReport {
+    /// The ring and what it reaches.
+    #[serde(flatten)]
+    pub ring: RangeRing,
+    /// Border distances, nearest first.
+    pub borders: Vec<BorderDistance>,
+}
+
+/// Rings, in-range lists and border distances for every (weapon, origin)
+/// pair: the whole geo analysis of a campaign's weapon evidence. Targets
+/// are the candidates (capitals, cities, sites of the states of interest);
+/// `states` the alpha-3 codes whose borders are measured. Border distances
+/// are computed once per origin.
+pub fn analyse(
+    plans: Vec<(Weapon, Origin)>,
+    targets: &[Target],
+    states: &[String],
+    basemap: &Basemap,
+) -> Vec<RingReport> {
+    let mut by_origin: std::collections::HashMap<(u64, u64), Vec<BorderDistance>> =
+        std::collections::HashMap::new();
+    plans
+        .into_iter()
+        .map(|(weapon, origin)| {
+            let at: LatLon = origin.at.into();
+            let key = (at.lat.to_bits(), at.lon.to_bits());
+            let all = by_origin.entry(key).or_insert_with(|| {
+                let mut v: Vec<BorderDistance> = states
+                    .iter()
+                    .filter_map(|s| borders::distance_to_code(basemap, s, at))
+                    .collect();
+                v.sort_by(|a, b| a.signed_km.total_cmp(&b.signed_km));
+                v
+            });
+            let borders = all
+                .iter()
+                .filter(|b| b.inside || b.km <= weapon.range_km)
+                .cloned()
+                .collect();
+            RingReport {
+                ring: range_ring(&weapon, origin, targets),
+                borders,
+            }
+        })
+        .collect()
+}
+
 /// The rings as an RFC 7946 FeatureCollection: one feature per ring
 /// (`kind: "range_ring"`, its polygon) and one per origin (`kind:
 /// "origin"`, a point), with `attribution` as a foreign member.
-pub fn rings_geojson(rings: &[RangeRing], attribution: &str) -> Value {
+pub fn rings_geojson(reports: &[RingReport], attribution: &str) -> Value {
     let mut features = Vec::new();
-    for r in rings {
+    for report in reports {
+        let r = &report.ring;
+        let borders: Vec<Value> = report
+            .borders
+            .iter()
+            .map(|b| {
+                json!({
+                    "state": b.iso_a3, "name": b.name, "inside": b.inside,
+                    "km": (b.km * 10.0).round() / 10.0,
+                })
+            })
+            .collect();
         let in_range: Vec<Value> = r
             .in_range
             .iter()
@@ -332,6 +395,7 @@ pub fn rings_geojson(rings: &[RangeRing], attribution: &str) -> Value {
                 "origin_basis": r.origin.basis, "origin_precision": r.origin.precision,
                 "events": r.origin.events,
                 "in_range": in_range,
+                "borders": borders,
             }
         }));
         features.push(json!({
@@ -420,7 +484,11 @@ mod tests {
                 t.id
             );
         }
-        let g = rings_geojson(&[ring], "test");
+        let report = RingReport {
+            ring,
+            borders: vec![],
+        };
+        let g = rings_geojson(&[report], "test");
         assert!(
             rfc7946::problems(&g).is_empty(),
             "{:?}",

@@ -11,6 +11,7 @@
 
 pub mod basemap;
 pub mod escape;
+pub mod export;
 #[cfg(test)]
 mod fixture;
 mod html;

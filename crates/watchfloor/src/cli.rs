@@ -160,6 +160,16 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         max_evidence: usize,
     },
+    /// Geo analytics on the WGS84 ellipsoid: weapon range rings over a
+    /// campaign's evidence, and what lies near a place (places, sites,
+    /// state borders with distances).
+    #[command(subcommand)]
+    Geo(crate::geo_cmd::GeoCommand),
+    /// Export stored events and their places: RFC 7946 GeoJSON, or CSV with
+    /// ACLED-like columns (event_date, time_precision, event_type, domain,
+    /// modality, actor1, actor2, country, location, latitude, longitude,
+    /// geo_precision, source, notes = the evidence sentence).
+    Export(crate::export_cmd::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -357,6 +367,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Ingest { paths } => crate::ingest_cmd::run(&mut open_store(&cli.db)?, &paths),
+        Command::Geo(cmd) => {
+            crate::geo_cmd::run(&knowledge(&cli.data)?, &cli.db, cli.data.as_deref(), &cmd)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(args) => {
+            crate::export_cmd::run(&knowledge(&cli.data)?, &cli.db, cli.data.as_deref(), &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stats { format } => {
             let stats = open_existing(&cli.db)?.stats()?;
             if format == ListFormat::Json {

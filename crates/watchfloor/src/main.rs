@@ -5,7 +5,9 @@
 mod assess_cmd;
 mod cli;
 mod eval;
+mod export_cmd;
 mod extract_cmd;
+mod geo_cmd;
 mod geoparse_eval;
 mod ingest_cmd;
 mod report_cmd;
