@@ -65,6 +65,9 @@ pub struct LabelRequest {
     pub height: f64,
     /// Only centred on the point (area names), else around it.
     pub centred: bool,
+    /// May cover the soft obstacles (markers): drawn beneath them, like a
+    /// country's name.
+    pub beneath: bool,
 }
 
 /// Where a label went.
@@ -122,11 +125,13 @@ fn candidates(r: &LabelRequest) -> Vec<(f64, Anchor, Rect)> {
 }
 
 /// Places labels greedily by priority. `obstacles` are boxes no label may
-/// cover; `canvas` is the box every label must stay inside. Returns the
-/// placements (in request order of placement) and the indices dropped.
+/// cover; `soft` are boxes only labels drawn `beneath` may cover (markers);
+/// `canvas` is the box every label must stay inside. Returns the placements
+/// (in order of placement) and the indices dropped.
 pub fn place(
     requests: &[LabelRequest],
     obstacles: &[Rect],
+    soft: &[Rect],
     canvas: Rect,
     line_height: f64,
 ) -> (Vec<Placement>, Vec<usize>) {
@@ -140,6 +145,7 @@ pub fn place(
             let b = b.grow(1.0);
             canvas.contains(&b)
                 && !obstacles.iter().any(|o| o.overlaps(&b))
+                && (r.beneath || !soft.iter().any(|o| o.overlaps(&b)))
                 && !placed.iter().any(|p| p.bbox.overlaps(&b))
         });
         match spot {
@@ -170,6 +176,7 @@ mod tests {
             width: w,
             height: 12.0,
             centred: false,
+            beneath: false,
         }
     }
 
@@ -187,7 +194,7 @@ mod tests {
             rs.push(req(i as f64 % 7.0, x, y, 30.0 + (i % 5) as f64 * 8.0));
         }
         let canvas = Rect::new(0.0, 0.0, 300.0, 200.0);
-        let (placed, dropped) = place(&rs, &[], canvas, 12.0);
+        let (placed, dropped) = place(&rs, &[], &[], canvas, 12.0);
         assert!(!placed.is_empty() && !dropped.is_empty());
         assert_eq!(placed.len() + dropped.len(), rs.len());
         for (i, a) in placed.iter().enumerate() {
@@ -201,7 +208,7 @@ mod tests {
     #[test]
     fn higher_priority_wins_and_the_loser_moves_or_drops() {
         let rs = vec![req(1.0, 100.0, 100.0, 60.0), req(9.0, 100.0, 100.0, 60.0)];
-        let (placed, _) = place(&rs, &[], Rect::new(0.0, 0.0, 400.0, 400.0), 12.0);
+        let (placed, _) = place(&rs, &[], &[], Rect::new(0.0, 0.0, 400.0, 400.0), 12.0);
         assert_eq!(placed[0].index, 1, "priority 9 is placed first");
         assert_eq!(
             placed[0].anchor,
@@ -215,20 +222,28 @@ mod tests {
     fn obstacles_and_canvas_edges_are_respected() {
         let rs = vec![req(1.0, 100.0, 100.0, 60.0)];
         let wall = Rect::new(102.0, 80.0, 200.0, 120.0);
-        let (placed, _) = place(&rs, &[wall], Rect::new(0.0, 0.0, 400.0, 400.0), 12.0);
+        let (placed, _) = place(&rs, &[wall], &[], Rect::new(0.0, 0.0, 400.0, 400.0), 12.0);
         assert!(!placed[0].bbox.overlaps(&wall));
         // A label at the right edge cannot go right.
         let rs = vec![req(1.0, 395.0, 100.0, 60.0)];
-        let (placed, _) = place(&rs, &[], Rect::new(0.0, 0.0, 400.0, 400.0), 12.0);
+        let (placed, _) = place(&rs, &[], &[], Rect::new(0.0, 0.0, 400.0, 400.0), 12.0);
         assert_eq!(placed[0].anchor, Anchor::End);
         // Nowhere to go: dropped.
         let (placed, dropped) = place(
             &rs,
             &[Rect::new(0.0, 0.0, 400.0, 400.0)],
+            &[],
             Rect::new(0.0, 0.0, 400.0, 400.0),
             12.0,
         );
         assert!(placed.is_empty() && dropped == vec![0]);
+        // Soft obstacles (markers) stop ordinary labels, not those beneath.
+        let mut rs = vec![req(1.0, 100.0, 100.0, 60.0)];
+        let all = [Rect::new(0.0, 0.0, 400.0, 400.0)];
+        let canvas = Rect::new(0.0, 0.0, 400.0, 400.0);
+        assert!(place(&rs, &[], &all, canvas, 12.0).0.is_empty());
+        rs[0].beneath = true;
+        assert_eq!(place(&rs, &[], &all, canvas, 12.0).0.len(), 1);
     }
 
     #[test]

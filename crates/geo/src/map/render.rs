@@ -145,6 +145,7 @@ impl Pending {
                 width,
                 height,
                 centred,
+                beneath: false,
             },
         }
     }
@@ -154,6 +155,7 @@ fn short_status(status: &str) -> String {
     // "occupied by Russia since 2014; annexation not recognised" → "occupied by Russia"
     let head = status.split(';').next().unwrap_or(status);
     let head = head.split(" since ").next().unwrap_or(head);
+    let head = head.split(" (").next().unwrap_or(head);
     head.trim().to_string()
 }
 
@@ -311,6 +313,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
                     p.weight = if is_target { "700" } else { "400" };
                     p.fill = if is_target { "#3d2f1f" } else { "#77726a" };
                     p.halo = "0.55";
+                    p.request.beneath = true;
                     pending.push(p);
                 }
             }
@@ -380,8 +383,10 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
                     let de_jure = basemap
                         .country(&a.de_jure)
                         .map_or(a.de_jure.clone(), |c| c.name.clone());
+                    // Long names ("Occupied areas of Donetsk, …") give way to
+                    // the de jure state's name.
                     let name = if a.name.chars().count() > 24 {
-                        format!("Occupied {de_jure}")
+                        de_jure
                     } else {
                         a.name.clone()
                     };
@@ -449,7 +454,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
                     "wf-ring-label",
                     10.0,
                     0.3,
-                    (top.0, top.1 + 9.0),
+                    (top.0, top.1 + 12.0),
                     0.0,
                     true,
                     70.0,
@@ -486,6 +491,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
     }
     let items = aggregate(&pts, &kinds, 2.5, spec.cluster_cell, spec.cluster_groups);
     let mut obstacles: Vec<Rect> = Vec::new();
+    let mut soft: Vec<Rect> = Vec::new();
     let mut groups = 0;
     let mut clusters = 0;
     let mut drawn = 0;
@@ -511,6 +517,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
             offset.insert(k, (radius * angle.cos(), radius * angle.sin()));
         }
     }
+    let base_layers = std::mem::take(&mut svg);
     svg.push_str("<g class=\"wf-markers\">");
     for (k, item) in items.iter().enumerate() {
         let members: Vec<usize> = item.members().iter().map(|&j| index[j]).collect();
@@ -523,7 +530,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
                 let (domain, modality, approximate) = g.kind;
                 let n = members.len();
                 let r = (5.0 + 1.8 * ((n as f64).sqrt() - 1.0)).min(13.0);
-                obstacles.push(Rect::new(
+                soft.push(Rect::new(
                     x - r - 1.0,
                     y - r - 1.0,
                     x + r + 1.0,
@@ -593,7 +600,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
                 if n > 1 {
                     let t = compact_count(n);
                     let tw = text_width(&t, 9.5, 0.0);
-                    obstacles.push(Rect::new(x + r, y - r - 8.0, x + r + tw + 3.0, y - r + 4.0));
+                    soft.push(Rect::new(x + r, y - r - 8.0, x + r + tw + 3.0, y - r + 4.0));
                     let _ = write!(
                         svg,
                         "<text x=\"{}\" y=\"{}\" font-size=\"9.5\" font-weight=\"700\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"2.2\" paint-order=\"stroke\">{t}</text>",
@@ -610,7 +617,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
                 clusters += 1;
                 let n = members.len();
                 let r = 10.0 + 3.4 * (n as f64).log10();
-                obstacles.push(Rect::new(
+                soft.push(Rect::new(
                     x - r - 1.0,
                     y - r - 1.0,
                     x + r + 1.0,
@@ -672,6 +679,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
         }
     }
     svg.push_str("</g>");
+    let markers_svg = std::mem::replace(&mut svg, base_layers);
 
     // 7. Places: symbols now, names with the other labels.
     svg.push_str("<g class=\"wf-places\">");
@@ -788,41 +796,16 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
     let requests: Vec<LabelRequest> = pending.iter().map(|p| p.request.clone()).collect();
     let mut blocked = obstacles.clone();
     blocked.extend(furniture.iter().map(|r| r.grow(2.0)));
-    let (placed, dropped) = place(&requests, &blocked, canvas.grow(-2.0), 12.0);
+    let (placed, dropped) = place(&requests, &blocked, &soft, canvas.grow(-2.0), 12.0);
+    let (beneath, above): (Vec<_>, Vec<_>) = placed
+        .iter()
+        .partition(|pl| pending[pl.index].request.beneath);
+    svg.push_str("<g class=\"wf-labels wf-area-labels\">");
+    write_labels(&mut svg, &pending, &beneath);
+    svg.push_str("</g>");
+    svg.push_str(&markers_svg);
     svg.push_str("<g class=\"wf-labels\">");
-    for pl in &placed {
-        let p = &pending[pl.index];
-        let line_h = p.size * 1.2;
-        let first_baseline = pl.bbox.y0 + p.size * 0.95;
-        let _ = write!(
-            svg,
-            "<text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"{}\" font-weight=\"{}\"{}{} fill=\"{}\" stroke=\"#fff\" stroke-width=\"2.6\" stroke-opacity=\"{}\" stroke-linejoin=\"round\" paint-order=\"stroke\">",
-            p.class,
-            num(pl.x),
-            num(first_baseline),
-            pl.anchor.as_str(),
-            num(p.size),
-            p.weight,
-            if p.style == "normal" { String::new() } else { format!(" font-style=\"{}\"", p.style) },
-            if p.spacing > 0.0 { format!(" letter-spacing=\"{}\"", num(p.spacing)) } else { String::new() },
-            p.fill,
-            p.halo
-        );
-        if p.lines.len() == 1 {
-            svg.push_str(&esc(&p.lines[0]));
-        } else {
-            for (i, line) in p.lines.iter().enumerate() {
-                let _ = write!(
-                    svg,
-                    "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
-                    num(pl.x),
-                    if i == 0 { "0".to_string() } else { num(line_h) },
-                    esc(line)
-                );
-            }
-        }
-        svg.push_str("</text>");
-    }
+    write_labels(&mut svg, &pending, &above);
     svg.push_str("</g></g>");
 
     // 10. Furniture.
@@ -860,7 +843,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
     let angle = (up.0 - nx).atan2(ny - up.1).to_degrees();
     let _ = write!(
         svg,
-        "<g class=\"wf-north\" transform=\"rotate({} {} {})\"><path d=\"M{} {}L{} {}L{} {}Z\" fill=\"#1d1d1d\"/><path d=\"M{} {}L{} {}L{} {}Z\" fill=\"#ffffff\" stroke=\"#1d1d1d\" stroke-width=\"0.8\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" font-weight=\"700\" fill=\"#1d1d1d\" stroke=\"#fff\" stroke-width=\"2\" paint-order=\"stroke\">N</text></g>",
+        "<g class=\"wf-north\"><g transform=\"rotate({} {} {})\"><path d=\"M{} {}L{} {}L{} {}Z\" fill=\"#1d1d1d\"/><path d=\"M{} {}L{} {}L{} {}Z\" fill=\"#ffffff\" stroke=\"#1d1d1d\" stroke-width=\"0.8\"/></g><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" font-weight=\"700\" fill=\"#1d1d1d\" stroke=\"#fff\" stroke-width=\"2\" paint-order=\"stroke\">N</text></g>",
         num(angle), num(nx), num(ny),
         num(nx), num(ny - 12.0), num(nx + 6.0), num(ny + 8.0), num(nx), num(ny + 3.0),
         num(nx), num(ny - 12.0), num(nx - 6.0), num(ny + 8.0), num(nx), num(ny + 3.0),
@@ -1025,6 +1008,42 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
     }
 }
 
+fn write_labels(svg: &mut String, pending: &[Pending], placed: &[&super::labels::Placement]) {
+    for pl in placed {
+        let p = &pending[pl.index];
+        let line_h = p.size * 1.2;
+        let first_baseline = pl.bbox.y0 + p.size * 0.95;
+        let _ = write!(
+            svg,
+            "<text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\" font-size=\"{}\" font-weight=\"{}\"{}{} fill=\"{}\" stroke=\"#fff\" stroke-width=\"2.6\" stroke-opacity=\"{}\" stroke-linejoin=\"round\" paint-order=\"stroke\">",
+            p.class,
+            num(pl.x),
+            num(first_baseline),
+            pl.anchor.as_str(),
+            num(p.size),
+            p.weight,
+            if p.style == "normal" { String::new() } else { format!(" font-style=\"{}\"", p.style) },
+            if p.spacing > 0.0 { format!(" letter-spacing=\"{}\"", num(p.spacing)) } else { String::new() },
+            p.fill,
+            p.halo
+        );
+        if p.lines.len() == 1 {
+            svg.push_str(&esc(&p.lines[0]));
+        } else {
+            for (i, line) in p.lines.iter().enumerate() {
+                let _ = write!(
+                    svg,
+                    "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
+                    num(pl.x),
+                    if i == 0 { "0".to_string() } else { num(line_h) },
+                    esc(line)
+                );
+            }
+        }
+        svg.push_str("</text>");
+    }
+}
+
 fn unreachable_viewport(w: f64, h: f64) -> Viewport {
     Viewport {
         proj: super::projection::Lambert::new(28.0, (45.0, 65.0), 54.0),
@@ -1033,5 +1052,216 @@ fn unreachable_viewport(w: f64, h: f64) -> Viewport {
         scale: 1.0,
         x0: 0.0,
         y1: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::geometry::inside;
+    use super::super::{Marker, PlaceLabel};
+    use super::*;
+
+    fn belarus_spec() -> MapSpec {
+        MapSpec {
+            title: "Test".into(),
+            focus: Some(GeoBox::new(23.0, 51.0, 33.0, 56.5)),
+            target: Some("BLR".into()),
+            aggressor: Some("RUS".into()),
+            ..MapSpec::default()
+        }
+    }
+
+    /// The screen rings of one country's `<path>`, decoded from its `d`.
+    fn country_rings(svg: &str, iso: &str) -> Vec<Vec<Pt>> {
+        let tag = format!("data-iso=\"{iso}\" d=\"");
+        let start = svg.find(&tag).expect("country drawn") + tag.len();
+        let d = &svg[start..start + svg[start..].find('"').expect("closed")];
+        let mut rings = Vec::new();
+        for part in d.split('M').filter(|p| !p.is_empty()) {
+            let part = part.trim_end_matches('z');
+            let (head, rel) = part.split_once('l').expect("relative lines");
+            let nums = |s: &str| -> Vec<f64> {
+                let s = s.replace('-', " -");
+                s.split_whitespace()
+                    .map(|n| n.parse().expect("number"))
+                    .collect()
+            };
+            let h = nums(head);
+            let mut p = (h[0], h[1]);
+            let mut ring = vec![p];
+            for pair in nums(rel).chunks(2) {
+                p = (p.0 + pair[0], p.1 + pair[1]);
+                ring.push(p);
+            }
+            rings.push(ring);
+        }
+        rings
+    }
+
+    #[test]
+    fn minsk_lies_inside_belarus_projected_polygon_and_north_is_up() {
+        let map = render_map(&belarus_spec(), Basemap::embedded());
+        let blr = country_rings(&map.svg, "BLR");
+        let vp = map.stats.viewport;
+        let minsk = vp.project(27.57, 53.90);
+        assert!(inside(&blr, minsk), "Minsk {minsk:?}");
+        let warsaw = vp.project(21.01, 52.23);
+        assert!(!inside(&blr, warsaw));
+        assert!(inside(&country_rings(&map.svg, "POL"), warsaw));
+        // North is up: Vitebsk (north of Gomel, near the same meridian) is higher.
+        assert!(vp.project(30.2, 55.19).1 < vp.project(30.98, 52.43).1);
+        assert!(map.svg.contains("BELARUS"));
+    }
+
+    #[test]
+    fn crimea_is_ukraine_and_the_occupied_layer_is_hatched_and_labelled() {
+        let spec = MapSpec {
+            focus: Some(GeoBox::new(30.0, 44.0, 40.0, 50.0)),
+            target: Some("UKR".into()),
+            ..MapSpec::default()
+        };
+        let map = render_map(&spec, Basemap::embedded());
+        let vp = map.stats.viewport;
+        let simferopol = vp.project(34.10, 44.95);
+        assert!(inside(&country_rings(&map.svg, "UKR"), simferopol));
+        assert!(!inside(&country_rings(&map.svg, "RUS"), simferopol));
+        assert!(map.svg.contains("class=\"wf-disputed\""));
+        assert!(map.svg.contains("fill=\"url(#wf-map-hatch)\""));
+        assert!(map.svg.contains(">Crimea</tspan>"), "Crimea is named");
+        assert!(map.svg.contains("(occupied by Russia)</tspan>"));
+        // Without the layer: no hatching, no label.
+        let off = render(
+            &MapSpec {
+                show_disputed: false,
+                ..spec
+            },
+            Basemap::embedded(),
+        );
+        assert!(!off.contains("class=\"wf-disputed\"") && !off.contains(">Crimea<"));
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere() {
+        let evil = "<script>alert(1)</script>\"'&";
+        let mut spec = belarus_spec();
+        spec.title = evil.into();
+        spec.subtitle = Some(evil.into());
+        spec.attribution = evil.into();
+        let mut m = Marker::new(53.9, 27.57, Domain::Military, Modality::Observed, evil);
+        m.label = evil.into();
+        m.href = Some("javascript:alert(1)".into());
+        spec.markers.push(m);
+        spec.labels.push(PlaceLabel {
+            lat: 52.1,
+            lon: 23.7,
+            text: evil.into(),
+            importance: 99.0,
+            kind: PlaceKind::City,
+        });
+        spec.rings.push(super::super::RangeRing {
+            label: evil.into(),
+            points: vec![(26.0, 53.0), (28.0, 53.0), (28.0, 54.0), (26.0, 54.0)],
+        });
+        let svg = render(&spec, Basemap::embedded());
+        assert!(!svg.contains("<script"), "raw markup leaked");
+        assert!(!svg.contains("javascript:"), "unsafe link kept");
+        assert!(svg.matches("&lt;script&gt;").count() >= 5);
+    }
+
+    #[test]
+    fn ten_thousand_events_stay_small_and_are_all_counted() {
+        let mut spec = belarus_spec();
+        for i in 0..10_000 {
+            let f = i as f64;
+            spec.markers.push(Marker::new(
+                52.0 + (f * 0.618_033_988_7).fract() * 3.5,
+                24.0 + (f * 0.414_213_562_3).fract() * 7.5,
+                Domain::ALL[i % 5],
+                Modality::ALL[(i / 5) % 5],
+                &format!("e{i}"),
+            ));
+        }
+        let t = std::time::Instant::now();
+        let map = render_map(&spec, Basemap::embedded());
+        let ms = t.elapsed().as_millis();
+        assert!(map.svg.len() < 2 * 1024 * 1024, "{} bytes", map.svg.len());
+        assert_eq!(map.stats.drawn + map.stats.outside, 10_000);
+        assert!(
+            map.stats.clusters > 0,
+            "{:?}",
+            (map.stats.drawn, map.stats.groups, map.stats.outside)
+        );
+        let counted: usize = map
+            .svg
+            .match_indices("data-count=\"")
+            .map(|(i, _)| {
+                let rest = &map.svg[i + 12..];
+                rest[..rest.find('"').unwrap_or(0)]
+                    .parse::<usize>()
+                    .unwrap_or(0)
+            })
+            .sum();
+        assert_eq!(
+            counted, map.stats.drawn,
+            "badges and groups count every event"
+        );
+        // Generous bound for an unoptimised test build on a shared machine.
+        assert!(ms < 2000, "{ms} ms");
+    }
+
+    #[test]
+    fn markers_carry_data_attributes_and_links() {
+        let mut spec = belarus_spec();
+        let mut m = Marker::new(53.9, 27.57, Domain::Political, Modality::Projected, "42");
+        m.href = Some("#event-42".into());
+        spec.markers.push(m);
+        spec.markers.push(Marker::new(
+            f64::NAN,
+            27.0,
+            Domain::Military,
+            Modality::Observed,
+            "x",
+        ));
+        spec.markers.push(Marker::new(
+            10.0,
+            10.0,
+            Domain::Military,
+            Modality::Observed,
+            "far",
+        ));
+        let map = render_map(&spec, Basemap::embedded());
+        assert!(map.svg.contains(
+            "data-event=\"42\" data-domain=\"political\" data-modality=\"projected\" data-count=\"1\""
+        ));
+        assert!(map.svg.contains("<a href=\"#event-42\">"));
+        assert_eq!(
+            (map.stats.drawn, map.stats.invalid, map.stats.outside),
+            (1, 1, 1)
+        );
+        for part in [
+            "class=\"wf-legend\"",
+            "class=\"wf-scale\"",
+            " km</text>",
+            "Natural Earth; GeoNames CC BY 4.0",
+        ] {
+            assert!(map.svg.contains(part), "{part}");
+        }
+    }
+
+    #[test]
+    fn placed_labels_never_overlap_in_a_rendered_map() {
+        let mut spec = belarus_spec();
+        for i in 0..60 {
+            let f = i as f64;
+            spec.labels.push(PlaceLabel {
+                lat: 52.0 + (f * 0.618_033_988_7).fract() * 3.5,
+                lon: 24.0 + (f * 0.414_213_562_3).fract() * 7.5,
+                text: format!("Place number {i}"),
+                importance: f,
+                kind: PlaceKind::City,
+            });
+        }
+        let map = render_map(&spec, Basemap::embedded());
+        assert!(map.stats.labels_dropped > 0 && map.stats.labels_placed > 5);
     }
 }
