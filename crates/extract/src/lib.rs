@@ -273,7 +273,12 @@ impl Knowledge {
                 });
                 place_records.len() - 1
             });
-            place_records[slot].mentions.push(mention(h.first, h.last));
+            let (s, e, cs, ce) = places::mention_bounds(&a, h);
+            place_records[slot].mentions.push(Mention {
+                start: cs,
+                end: ce,
+                text: a.text[s..e].to_string(),
+            });
             // "Moscow said": the government acting, not where it happens.
             if p.kind != PlaceKind::Country && !h.metonymic {
                 event_places.push((h.sentence, p.id.clone(), p.country.clone()));

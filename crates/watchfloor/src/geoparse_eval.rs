@@ -250,6 +250,93 @@ pub fn match_article(gold: &[GoldToponym], predicted: &[Predicted]) -> Vec<f64> 
     errors
 }
 
+/// One line of the error listing: a false positive (`fp`), a false
+/// negative (`fn`) or a match resolved 161 km or more away (`far`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ErrorLine {
+    pub article: usize,
+    pub kind: &'static str,
+    pub surface: String,
+    pub start: i64,
+    /// The sentence-ish context around the span.
+    pub context: String,
+    /// Gold coordinates (`fn`, `far`).
+    pub gold: Option<(f64, f64)>,
+    /// Predicted coordinates (`fp`, `far`).
+    pub predicted: Option<(f64, f64)>,
+    pub km: Option<f64>,
+}
+
+/// Same matching as [`match_article`], listing what went wrong.
+pub fn article_errors(
+    article: usize,
+    text: &str,
+    gold: &[GoldToponym],
+    predicted: &[Predicted],
+) -> Vec<ErrorLine> {
+    let chars: Vec<char> = text.chars().collect();
+    let context = |start: i64, end: i64| -> String {
+        let a = (start.max(0) as usize).saturating_sub(60).min(chars.len());
+        let b = ((end.max(0) as usize) + 60).min(chars.len()).max(a);
+        chars[a..b].iter().collect::<String>().replace('\n', " ")
+    };
+    let mut used = vec![false; predicted.len()];
+    let mut out = Vec::new();
+    for g in gold {
+        let gm = (g.start + g.end) as f64 / 2.0;
+        let gs = g.surface.to_lowercase();
+        let best = predicted
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| !used[*i] && p.surface.to_lowercase() == gs)
+            .map(|(i, p)| (i, ((p.start + p.end) as f64 / 2.0 - gm).abs()))
+            .filter(|(_, d)| *d < 10.0)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            Some((i, _)) => {
+                used[i] = true;
+                let p = &predicted[i];
+                let d = km(g.lat, g.lon, p.lat, p.lon);
+                if d >= 161.0 {
+                    out.push(ErrorLine {
+                        article,
+                        kind: "far",
+                        surface: g.surface.clone(),
+                        start: g.start,
+                        context: context(g.start, g.end),
+                        gold: Some((g.lat, g.lon)),
+                        predicted: Some((p.lat, p.lon)),
+                        km: Some(d.round()),
+                    });
+                }
+            }
+            None => out.push(ErrorLine {
+                article,
+                kind: "fn",
+                surface: g.surface.clone(),
+                start: g.start,
+                context: context(g.start, g.end),
+                gold: Some((g.lat, g.lon)),
+                predicted: None,
+                km: None,
+            }),
+        }
+    }
+    for (p, _) in predicted.iter().zip(&used).filter(|(_, u)| !**u) {
+        out.push(ErrorLine {
+            article,
+            kind: "fp",
+            surface: p.surface.clone(),
+            start: p.start,
+            context: context(p.start, p.end),
+            gold: None,
+            predicted: Some((p.lat, p.lon)),
+            km: None,
+        });
+    }
+    out
+}
+
 /// The scores of a corpus run from its counts and error distances.
 pub fn scores(
     corpus: &str,
@@ -376,13 +463,30 @@ pub fn run(k: &Knowledge, corpus: &str, json: bool, limit: Option<usize>) -> Res
     if let Some(n) = limit {
         articles.truncate(n);
     }
-    let per: Vec<(usize, usize, Vec<f64>)> = articles
+    // `WATCHFLOOR_GEOPARSE_ERRORS=FILE`: false positives, false negatives
+    // and far resolutions as JSON lines, for error analysis.
+    let errors_file = std::env::var_os("WATCHFLOOR_GEOPARSE_ERRORS").map(PathBuf::from);
+    let per: Vec<(usize, usize, Vec<f64>, Vec<ErrorLine>)> = articles
         .par_iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(n, a)| {
             let p = predict(k, &a.text);
-            (a.gold.len(), p.len(), match_article(&a.gold, &p))
+            let lines = if errors_file.is_some() {
+                article_errors(n, &a.text, &a.gold, &p)
+            } else {
+                Vec::new()
+            };
+            (a.gold.len(), p.len(), match_article(&a.gold, &p), lines)
         })
         .collect();
+    if let Some(f) = &errors_file {
+        let mut out = String::new();
+        for l in per.iter().flat_map(|x| &x.3) {
+            out.push_str(&serde_json::to_string(l)?);
+            out.push('\n');
+        }
+        std::fs::write(f, out).with_context(|| format!("writing {}", f.display()))?;
+    }
     let gold = per.iter().map(|x| x.0).sum();
     let predicted = per.iter().map(|x| x.1).sum();
     let errors: Vec<f64> = per.into_iter().flat_map(|x| x.2).collect();

@@ -33,6 +33,9 @@ pub const FLAG_ABBREV: u8 = 2;
 pub const FLAG_TRANSLIT: u8 = 4;
 /// Posting flag: a generated name (adjectival region form, curated rule).
 pub const FLAG_GENERATED: u8 = 8;
+/// Posting flag: a name written with a final period ("U.S.", "Calif."):
+/// it matches only text that has the period, and the mention takes it.
+pub const FLAG_DOTTED: u8 = 16;
 
 /// Cue class: a reporting verb that makes a capital stand for its government.
 pub const CUE_VERB: u8 = 0;
@@ -343,6 +346,9 @@ pub fn compile<'a>(
                 if abbrev {
                     flag |= FLAG_ABBREV;
                 }
+                if name.ends_with('.') {
+                    flag |= FLAG_DOTTED;
+                }
                 list.push((name.to_string(), flag));
             }
             places.push(place);
@@ -377,11 +383,14 @@ pub fn compile<'a>(
             for name in t.get(row, "names").split('|') {
                 let name = name.trim();
                 if !name.is_empty() {
-                    let flag = if is_abbreviation(name) {
+                    let mut flag = if is_abbreviation(name) {
                         FLAG_ABBREV
                     } else {
                         0
                     };
+                    if name.ends_with('.') {
+                        flag |= FLAG_DOTTED;
+                    }
                     names[i].push((name.to_string(), flag));
                 }
             }
@@ -435,7 +444,9 @@ pub fn compile<'a>(
                     let old = (*e >> 24) as u8;
                     let new = flag | kflag;
                     let merged = ((old | new) & (FLAG_PRIMARY))
-                        | (old & new & (FLAG_ABBREV | FLAG_TRANSLIT | FLAG_GENERATED));
+                        | (old
+                            & new
+                            & (FLAG_ABBREV | FLAG_TRANSLIT | FLAG_GENERATED | FLAG_DOTTED));
                     *e = i as u32 | ((merged as u32) << 24);
                 } else {
                     entry.push(posting);

@@ -20,7 +20,7 @@ use watchfloor_model::PlaceKind;
 
 use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
-use compile::{FLAG_ABBREV, FLAG_PRIMARY, FLAG_TRANSLIT};
+use compile::{FLAG_ABBREV, FLAG_DOTTED, FLAG_PRIMARY, FLAG_TRANSLIT};
 
 /// Run-time flag on a candidate: the text is in Latin script.
 const FLAG_LATIN: u8 = 0x80;
@@ -236,6 +236,31 @@ pub struct PlaceHit {
     /// The name stands for a government or its people ("Moscow said"),
     /// not for where something happens.
     pub metonymic: bool,
+    /// The name was matched with its final period ("U.S.", "Calif."),
+    /// which belongs to the mention.
+    pub dotted: bool,
+}
+
+/// Where a place mention lies in the text, as (byte start, byte end,
+/// char start, char end): the hit's tokens less an English possessive
+/// ("China's" → "China"), plus the final period of a dotted abbreviation.
+pub fn mention_bounds(a: &Analysed<'_>, h: &PlaceHit) -> (usize, usize, usize, usize) {
+    let (f, l) = (&a.tokens[h.first], &a.tokens[h.last - 1]);
+    let (mut end, mut cend) = (l.end, l.cend);
+    if l.folded.ends_with("'s") && l.folded.chars().count() > 2 {
+        if let Some((i, _)) = a.text[l.start..l.end]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_alphabetic())
+        {
+            end = l.start + i;
+            cend -= 2;
+        }
+    } else if h.dotted && a.text[end..].starts_with('.') {
+        end += 1;
+        cend += 1;
+    }
+    (f.start, end, f.cstart, cend)
 }
 
 /// What the rest of the document tells the geoparser.
@@ -383,13 +408,29 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             } else {
                 0
             };
+            let dot_after = a.text[a.tokens[last - 1].end..].starts_with('.');
+            // A short upper-case region code ("ON", "WA", "SC") is a region
+            // only in "City, ST" or after a place preposition ("in BC").
+            let code_ok = {
+                let pv = (i > s.tokens.start).then(|| &a.tokens[i - 1]);
+                let comma = pv.is_some_and(|p| {
+                    a.text[p.end..t.start].trim() == ","
+                        && spans.last().is_some_and(|x| x.last == i)
+                });
+                let prep = pv.is_some_and(|p| PLACE_PREPOSITIONS.contains(&p.folded.as_str()));
+                comma || prep
+            };
+            let short_code = last - i == 1 && t.folded.chars().count() <= 3;
             let cands: Vec<(usize, u8)> = g
                 .postings_of(value)
                 .into_iter()
                 .map(|(i, f)| (i, f | latin))
-                .filter(|(_, f)| {
+                .filter(|&(p, f)| {
+                    if f & FLAG_DOTTED != 0 && !dot_after {
+                        return false;
+                    }
                     if f & FLAG_ABBREV != 0 {
-                        caps
+                        caps && (!short_code || g.places[p].feature != "ADM1" || code_ok)
                     } else {
                         !short_caps
                     }
@@ -592,6 +633,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             last: s.last,
             sentence,
             metonymic: metonymic(g, a, keys, p, s.last),
+            dotted: s.cands.iter().any(|&(j, f)| j == i && f & FLAG_DOTTED != 0),
         });
     }
     out
@@ -819,5 +861,19 @@ mod tests {
             )),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn possessives_dotted_abbreviations_and_state_codes() {
+        let f = found(
+            "China's navy met U.S. ships. Fires near Fresno, Calif. and in Austin, TX spread. IN OTHER NEWS the rain.",
+            "en",
+        );
+        let has = |id: &str, s: &str| f.iter().any(|(i, t)| i == id && t == s);
+        assert!(has("geo:CHN", "China"), "{f:?}");
+        assert!(has("geo:USA", "U.S."), "{f:?}");
+        assert!(has("geo:US.CA", "Calif."), "{f:?}");
+        assert!(has("geo:US.TX", "TX"), "{f:?}");
+        assert!(!f.iter().any(|(_, t)| t == "IN"), "{f:?}");
     }
 }
