@@ -323,8 +323,59 @@ pub struct RingReport {
 /// pair: the whole geo analysis of a campaign's weapon evidence. Targets
 /// are the candidates (capitals, cities, sites of the states of interest);
 /// `states` the alpha-3 codes whose borders are measured. Border distances
-/// are computed once per origin.
+/// are computed once per origin; the pairs are shared out over the
+/// available cores. The output keeps the order of `plans`.
 pub fn analyse(
+    plans: Vec<(Weapon, Origin)>,
+    targets: &[Target],
+    states: &[String],
+    basemap: &Basemap,
+) -> Vec<RingReport> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    if threads == 1 || plans.len() < 4 {
+        return analyse_serial(plans, targets, states, basemap);
+    }
+    // Group by origin so each thread measures an origin's borders once.
+    let mut indexed: Vec<(usize, (Weapon, Origin))> = plans.into_iter().enumerate().collect();
+    indexed.sort_by(|a, b| {
+        let (p, q) = (&a.1 .1.at, &b.1 .1.at);
+        p.lat.total_cmp(&q.lat).then(p.lon.total_cmp(&q.lon))
+    });
+    let chunk = indexed.len().div_ceil(threads);
+    let mut parts: Vec<Vec<(usize, (Weapon, Origin))>> = Vec::new();
+    while !indexed.is_empty() {
+        let rest = indexed.split_off(chunk.min(indexed.len()));
+        parts.push(std::mem::replace(&mut indexed, rest));
+    }
+    let mut out: Vec<(usize, RingReport)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                scope.spawn(move || {
+                    let (ids, plans): (Vec<usize>, Vec<(Weapon, Origin)>) =
+                        part.into_iter().unzip();
+                    ids.into_iter()
+                        .zip(analyse_serial(plans, targets, states, basemap))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+fn analyse_serial(
     plans: Vec<(Weapon, Origin)>,
     targets: &[Target],
     states: &[String],
@@ -498,6 +549,54 @@ mod tests {
             g["features"][0]["properties"]["in_range"][0]["name"],
             "Vilnius"
         );
+    }
+
+    #[test]
+    fn analyse_keeps_order_and_measures_borders_within_range() {
+        let map = Basemap::embedded();
+        let w = |id: &str, km: f64| Weapon {
+            id: id.into(),
+            name: id.into(),
+            range_km: km,
+        };
+        // Asipovichy (Iskander brigade) and Minsk.
+        let asipovichy = origin(LatLon::new(53.3, 28.64));
+        let plans = vec![
+            (w("short", 120.0), asipovichy.clone()),
+            (w("iskander", 500.0), asipovichy.clone()),
+            (w("iskander", 500.0), origin(MINSK)),
+            (w("short", 120.0), origin(MINSK)),
+            (w("long", 2500.0), asipovichy),
+        ];
+        let states: Vec<String> = ["POL", "LTU", "UKR", "DEU", "BLR"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let targets = [target("Warsaw", LatLon::new(52.2298, 21.0118))];
+        let got = analyse(plans.clone(), &targets, &states, map);
+        let serial = analyse_serial(plans, &targets, &states, map);
+        assert_eq!(got.len(), 5);
+        for (a, b) in got.iter().zip(&serial) {
+            assert_eq!(a.ring.weapon.id, b.ring.weapon.id);
+            assert_eq!(a.ring.origin.at.lat, b.ring.origin.at.lat);
+            assert_eq!(a.borders.len(), b.borders.len());
+        }
+        let codes = |r: &RingReport| -> Vec<String> {
+            r.borders.iter().map(|b| b.iso_a3.clone()).collect()
+        };
+        // 120 km from Asipovichy reaches no foreign border; BLR holds it.
+        assert_eq!(codes(&got[0]), ["BLR"]);
+        // 500 km reaches Poland, Lithuania and Ukraine, not Germany.
+        let isk = codes(&got[1]);
+        for s in ["POL", "LTU", "UKR"] {
+            assert!(isk.contains(&s.to_string()), "{isk:?}");
+        }
+        assert!(!isk.contains(&"DEU".to_string()));
+        assert!(codes(&got[4]).contains(&"DEU".to_string()));
+        // Warsaw: ~477 km from Minsk, farther than 500 km from Asipovichy.
+        assert_eq!(got[2].ring.in_range.len(), 1);
+        assert!(got[1].ring.in_range.is_empty());
+        assert!(got[0].ring.in_range.is_empty());
     }
 
     #[test]
