@@ -170,6 +170,40 @@ pub enum Command {
     /// modality, actor1, actor2, country, location, latitude, longitude,
     /// geo_precision, source, notes = the evidence sentence).
     Export(crate::export_cmd::ExportArgs),
+    /// The analyst's workbench: a JSON API (described at /api/openapi.json)
+    /// and the dashboard at /, on loopback by default. Every API call needs
+    /// a token; on a first start with no tokens, an admin token is made and
+    /// a sign-in URL carrying it is printed.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
+    /// API tokens for `serve`: create (prints the token alone), list, revoke.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+}
+
+#[derive(Subcommand)]
+pub enum TokensCommand {
+    /// Make a token and print it alone on stdout (it is stored hashed and
+    /// cannot be shown again).
+    Create {
+        /// viewer (read), analyst (also ingest and edit packs) or admin
+        /// (also manage tokens and read the audit trail).
+        #[arg(long)]
+        role: String,
+        /// A name for people.
+        #[arg(long, default_value = "token")]
+        name: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by ID.
+    Revoke {
+        /// Token ID (from `tokens list`).
+        id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -345,6 +379,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             print_written(&written);
             Ok(ingested)
+        }
+        Command::Serve { addr } => {
+            crate::serve_cmd::serve(&cli.db, addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tokens(cmd) => {
+            match cmd {
+                TokensCommand::Create { role, name } => {
+                    crate::serve_cmd::create(&cli.db, &name, &role)?
+                }
+                TokensCommand::List => {
+                    open_existing(&cli.db)?;
+                    crate::serve_cmd::list(&cli.db)?
+                }
+                TokensCommand::Revoke { id } => crate::serve_cmd::revoke(&cli.db, id)?,
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Report {
             campaign,

@@ -11,6 +11,7 @@ mod geo_cmd;
 mod geoparse_eval;
 mod ingest_cmd;
 mod report_cmd;
+mod serve_cmd;
 
 use std::process::ExitCode;
 
