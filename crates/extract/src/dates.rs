@@ -3,12 +3,13 @@
 //! expressions resolved against the document's publication date. The words
 //! come from `data/rules/dates.toml`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Deserialize;
 use watchfloor_model::{DateSpan, TimePrecision};
 
+use crate::lexicon::FastMap;
 use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
 
@@ -69,11 +70,13 @@ fn unit(name: &str) -> Option<Unit> {
 /// The date lexicons of every language.
 #[derive(Default)]
 pub struct DateLexicon {
-    months: HashMap<String, (u8, bool)>, // folded word → (month 1-12, is English)
+    months: FastMap<String, (u8, bool)>, // folded word → (month 1-12, is English)
     year_words: Vec<String>,
     relative: Vec<(Vec<String>, Unit, i32)>,
+    /// Indices into `relative` (in its order) by the phrase's first word.
+    relative_by_first: FastMap<String, Vec<usize>>,
     ago_words: Vec<Vec<String>>,
-    unit_words: HashMap<String, Unit>,
+    unit_words: FastMap<String, Unit>,
     since: Vec<Vec<String>>,
     between: Vec<Vec<String>>,
     and: Vec<Vec<String>>,
@@ -139,6 +142,15 @@ impl DateLexicon {
         }
         // Longest relative phrases first.
         self.relative.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
+        self.relative_by_first.clear();
+        for (n, (words, _, _)) in self.relative.iter().enumerate() {
+            if let Some(first) = words.first() {
+                self.relative_by_first
+                    .entry(first.clone())
+                    .or_default()
+                    .push(n);
+            }
+        }
         Ok(())
     }
 }
@@ -180,6 +192,8 @@ fn year_span(y: i16) -> Option<DateSpan> {
 struct Scan<'a, 't> {
     lex: &'a DateLexicon,
     a: &'a Analysed<'t>,
+    /// Each token's month entry, looked up once.
+    months: Vec<Option<(u8, bool)>>,
 }
 
 impl Scan<'_, '_> {
@@ -218,7 +232,7 @@ impl Scan<'_, '_> {
 
     fn month(&self, i: usize) -> Option<u8> {
         let t = self.tok(i)?;
-        let &(m, english) = self.lex.months.get(&t.folded)?;
+        let (m, english) = self.months[i]?;
         if english && !t.capitalised {
             return None;
         }
@@ -423,7 +437,11 @@ impl Scan<'_, '_> {
 
     fn relative(&self, i: usize, published: Option<Date>) -> Option<(DateSpan, usize)> {
         let anchor = published?;
-        for (words, u, offset) in &self.lex.relative {
+        let candidates = self
+            .tok(i)
+            .and_then(|t| self.lex.relative_by_first.get(t.folded.as_str()));
+        for &n in candidates.into_iter().flatten() {
+            let (words, u, offset) = &self.lex.relative[n];
             if let Some(end) = self.phrase_at(std::slice::from_ref(words), i) {
                 return Some((shift(anchor, *u, *offset)?, end));
             }
@@ -474,7 +492,12 @@ pub fn find_dates(
     let published = published
         .and_then(|p| p.get(..10))
         .and_then(|p| p.parse::<Date>().ok());
-    let scan = Scan { lex, a };
+    let months = a
+        .tokens
+        .iter()
+        .map(|t| lex.months.get(t.folded.as_str()).copied())
+        .collect();
+    let scan = Scan { lex, a, months };
     let mut out = Vec::new();
     let mut context_year = published.map(|d| d.year());
     let mut i = 0;

@@ -170,6 +170,7 @@ pub fn detect(
         // One event per type per sentence: a second clause restating the
         // same kind of event ("Withdrawal of X – X left …") is the same event.
         let mut types_here: Vec<(EventType, usize)> = Vec::new();
+        let mut rule_ok: Vec<(usize, bool)> = Vec::new();
         for clause in clauses(a, si) {
             let mut best: Option<Candidate> = None;
             for hit in k.events.cues.find(&a.tokens, keys, clause.clone()) {
@@ -178,19 +179,25 @@ pub fn detect(
                 if !crate::rules::applies(&rule.language, lang) {
                     continue;
                 }
-                if !rule.with_any.is_empty()
-                    && rule
-                        .with_any
-                        .find(&a.tokens, keys, s.tokens.clone())
-                        .is_empty()
-                {
-                    continue;
-                }
-                if !rule
-                    .unless
-                    .find(&a.tokens, keys, s.tokens.clone())
-                    .is_empty()
-                {
+                // with_any/unless look at the whole sentence: decided once
+                // per rule per sentence.
+                let ok = match rule_ok.iter().find(|(r, _)| *r == ri) {
+                    Some(&(_, ok)) => ok,
+                    None => {
+                        let ok = (rule.with_any.is_empty()
+                            || !rule
+                                .with_any
+                                .find(&a.tokens, keys, s.tokens.clone())
+                                .is_empty())
+                            && rule
+                                .unless
+                                .find(&a.tokens, keys, s.tokens.clone())
+                                .is_empty();
+                        rule_ok.push((ri, ok));
+                        ok
+                    }
+                };
+                if !ok {
                     continue;
                 }
                 let c = Candidate {
