@@ -82,6 +82,8 @@ pub struct Knowledge {
     pub sections: SectionRules,
     /// Date lexicons.
     pub dates: dates::DateLexicon,
+    /// The words of every phrase set above, numbered for matching.
+    pub vocabulary: phrase::Vocabulary,
     /// Identifies this engine and knowledge: extractions made under another
     /// version are redone by incremental runs.
     pub version: String,
@@ -154,7 +156,19 @@ impl Knowledge {
             ),
         };
         hasher.update(fingerprint.to_le_bytes());
-        let names = NameIndex::build(&catalogue);
+        let mut names = NameIndex::build(&catalogue);
+        let mut vocabulary = phrase::Vocabulary::default();
+        vocabulary.link(&mut events.cues);
+        for r in &mut events.rules {
+            vocabulary.link(&mut r.with_any);
+            vocabulary.link(&mut r.unless);
+        }
+        vocabulary.link(&mut modality.cues);
+        vocabulary.link(&mut sections.headings);
+        for c in &mut names.contexts {
+            vocabulary.link(&mut c.near);
+            vocabulary.link(&mut c.avoid);
+        }
         let version = format!(
             "{}+{}",
             env!("CARGO_PKG_VERSION"),
@@ -168,6 +182,7 @@ impl Knowledge {
             modality,
             sections,
             dates,
+            vocabulary,
             version,
         })
     }
@@ -187,13 +202,14 @@ impl Knowledge {
             .map(|t| text::stem(&t.folded, t.script, latin))
             .collect();
         let keys: Vec<&str> = key_strings.iter().map(String::as_str).collect();
+        let words = self.vocabulary.document(&a.tokens, &keys);
 
         let hits = entities::resolve(
             &self.names,
             &self.catalogue,
             &self.sections.extend_left,
             &a,
-            &keys,
+            &words,
         );
         let mut places_ctx = places::DocContext {
             focus: HashMap::new(),
@@ -215,7 +231,9 @@ impl Knowledge {
             } else {
                 h.first
             };
-            if !matches!(e.kind.as_str(), "country" | "site") || h.role == Role::Demonym {
+            // Country adjectives are left to the gazetteer (curated/demonyms.tsv),
+            // which marks them as modifiers, not as where something happens.
+            if !matches!(e.kind.as_str(), "country" | "site") {
                 for s in &mut places_ctx.skip[from.min(h.last)..h.last] {
                     *s = true;
                 }
@@ -290,7 +308,7 @@ impl Knowledge {
             dates: &dates,
             places: &event_places,
         };
-        let events = events::detect(self, &a, &keys, &facts, doc.language.as_deref());
+        let events = events::detect(self, &a, &words, &facts, doc.language.as_deref());
         ExtractRecord {
             doc: RecordDoc {
                 id: doc_id.to_string(),

@@ -36,6 +36,8 @@ pub const FLAG_GENERATED: u8 = 8;
 /// Posting flag: a name written with a final period ("U.S.", "Calif."):
 /// it matches only text that has the period, and the mention takes it.
 pub const FLAG_DOTTED: u8 = 16;
+/// Posting flag: an adjective of the place ("Russian", `curated/demonyms.tsv`).
+pub const FLAG_DEMONYM: u8 = 32;
 
 /// Cue class: a reporting verb that makes a capital stand for its government.
 pub const CUE_VERB: u8 = 0;
@@ -199,7 +201,7 @@ pub fn compile<'a>(
 ) -> Result<Compiled, String> {
     let mut places: Vec<RawPlace> = Vec::new();
     let mut names: Vec<Vec<(String, u8)>> = Vec::new();
-    let mut extra: Vec<Table<'a>> = Vec::new();
+    let mut extra: Vec<(Table<'a>, u8)> = Vec::new();
     let mut region_words: Vec<RegionWords> = Vec::new();
     let mut cues: Vec<(String, u8)> = Vec::new();
     let mut points: Vec<(String, f64, f64)> = Vec::new();
@@ -293,7 +295,7 @@ pub fn compile<'a>(
                     ));
                     continue;
                 }
-                "names.tsv" => {
+                "names.tsv" | "demonyms.tsv" => {
                     // Extra names for any place, by id: loaded after all places.
                     break;
                 }
@@ -355,7 +357,9 @@ pub fn compile<'a>(
             names.push(list);
         }
         if base == "names.tsv" {
-            extra.push(t);
+            extra.push((t, 0));
+        } else if base == "demonyms.tsv" {
+            extra.push((t, FLAG_DEMONYM));
         }
     }
     // Countries are placed at their centre point, not their capital.
@@ -374,7 +378,7 @@ pub fn compile<'a>(
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
-    for t in &extra {
+    for (t, extra_flag) in &extra {
         for (n, row) in &t.rows {
             let id = t.get(row, "id");
             let Some(&i) = by_id.get(id) else {
@@ -391,6 +395,7 @@ pub fn compile<'a>(
                     if name.ends_with('.') {
                         flag |= FLAG_DOTTED;
                     }
+                    flag |= extra_flag;
                     names[i].push((name.to_string(), flag));
                 }
             }
@@ -446,7 +451,11 @@ pub fn compile<'a>(
                     let merged = ((old | new) & (FLAG_PRIMARY))
                         | (old
                             & new
-                            & (FLAG_ABBREV | FLAG_TRANSLIT | FLAG_GENERATED | FLAG_DOTTED));
+                            & (FLAG_ABBREV
+                                | FLAG_TRANSLIT
+                                | FLAG_GENERATED
+                                | FLAG_DOTTED
+                                | FLAG_DEMONYM));
                     *e = i as u32 | ((merged as u32) << 24);
                 } else {
                     entry.push(posting);

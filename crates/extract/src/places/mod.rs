@@ -20,7 +20,7 @@ use watchfloor_model::PlaceKind;
 
 use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
-use compile::{FLAG_ABBREV, FLAG_DOTTED, FLAG_PRIMARY, FLAG_TRANSLIT};
+use compile::{FLAG_ABBREV, FLAG_DEMONYM, FLAG_DOTTED, FLAG_PRIMARY, FLAG_TRANSLIT};
 
 /// Run-time flag on a candidate: the text is in Latin script.
 const FLAG_LATIN: u8 = 0x80;
@@ -421,12 +421,17 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 comma || prep
             };
             let short_code = last - i == 1 && t.folded.chars().count() <= 3;
+            // "Russian" is a country adjective, "Russians" a people.
+            let plural = {
+                let l = &a.tokens[last - 1];
+                l.folded != keys[last - 1] && l.folded.ends_with('s')
+            };
             let cands: Vec<(usize, u8)> = g
                 .postings_of(value)
                 .into_iter()
                 .map(|(i, f)| (i, f | latin))
                 .filter(|&(p, f)| {
-                    if f & FLAG_DOTTED != 0 && !dot_after {
+                    if (f & FLAG_DOTTED != 0 && !dot_after) || (f & FLAG_DEMONYM != 0 && plural) {
                         return false;
                     }
                     if f & FLAG_ABBREV != 0 {
@@ -632,7 +637,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             first: s.first,
             last: s.last,
             sentence,
-            metonymic: metonymic(g, a, keys, p, s.last),
+            metonymic: metonymic(g, a, keys, p, s.last)
+                || s.cands
+                    .iter()
+                    .any(|&(j, f)| j == i && f & FLAG_DEMONYM != 0),
             dotted: s.cands.iter().any(|&(j, f)| j == i && f & FLAG_DOTTED != 0),
         });
     }
@@ -849,16 +857,19 @@ mod tests {
     }
 
     #[test]
-    fn demonyms_and_common_words_are_not_places() {
+    fn demonyms_are_country_modifiers_and_common_words_are_not_places() {
         let f = found(
-            "Belarusian and Russian officers said that since March the union grew. Since then, Union officials met.",
+            "Belarusian and Russian officers said that since March the union grew. Since then, Union officials met. Russians voted.",
             "en",
         );
         assert!(
-            f.iter().all(|(_, s)| !matches!(
-                s.as_str(),
-                "Belarusian" | "Russian" | "Since" | "March" | "Union"
-            )),
+            f.iter()
+                .all(|(_, s)| !matches!(s.as_str(), "Since" | "March" | "Union" | "Russians")),
+            "{f:?}"
+        );
+        let has = |id: &str, s: &str| f.iter().any(|(i, t)| i == id && t == s);
+        assert!(
+            has("geo:BLR", "Belarusian") && has("geo:RUS", "Russian"),
             "{f:?}"
         );
     }
