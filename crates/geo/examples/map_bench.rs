@@ -172,7 +172,11 @@ fn main() {
     if let Some(dir) = std::path::Path::new(&out).parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Err(e) = std::fs::write(&out, &map.svg) {
+    // A file of its own needs the SVG namespace (inline in HTML it does not).
+    let file = map
+        .svg
+        .replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1);
+    if let Err(e) = std::fs::write(&out, file) {
         eprintln!("cannot write {out}: {e}");
         std::process::exit(1);
     }

@@ -1,46 +1,17 @@
 //! The map's base layers: country outlines and occupied/disputed areas
-//! (Natural Earth via `data/basemap/`), and capitals (GeoNames via
-//! `data/gazetteer/countries.tsv`) for events located only by country.
+//! (Natural Earth via `data/basemap/`, loaded by [`watchfloor_geo::basemap`])
+//! and capitals (GeoNames via `data/gazetteer/countries.tsv`) for events
+//! located only by country.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
+use watchfloor_geo::basemap::{Basemap as Shapes, Country};
 
 use crate::PublishError;
 
-const COUNTRIES: &str = include_str!("../../../data/basemap/countries.geojson");
-const DISPUTED: &str = include_str!("../../../data/basemap/disputed.geojson");
 const CAPITALS: &str = include_str!("../../../data/gazetteer/countries.tsv");
-
-/// A ring of `(lon, lat)` points.
-pub type Ring = Vec<(f64, f64)>;
-
-/// A country outline.
-#[derive(Debug, Clone)]
-pub struct CountryShape {
-    /// ISO 3166-1 alpha-3 code, if it has one.
-    pub iso_a3: Option<String>,
-    /// English name.
-    pub name: String,
-    /// Outer rings and holes of all its polygons.
-    pub rings: Vec<Ring>,
-}
-
-/// An occupied or disputed area drawn over the countries.
-#[derive(Debug, Clone)]
-pub struct DisputedArea {
-    /// Its name ("Crimea").
-    pub name: String,
-    /// Its status in words.
-    pub status: String,
-    /// The state it belongs to de jure (alpha-3).
-    pub de_jure: String,
-    /// Whether the line is approximate.
-    pub approximate: bool,
-    /// Its rings.
-    pub rings: Vec<Ring>,
-}
 
 /// A capital, for placing an event known only by its country.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,10 +27,8 @@ pub struct Capital {
 /// Everything the map draws under the evidence.
 #[derive(Debug, Clone)]
 pub struct Basemap {
-    /// Country outlines.
-    pub countries: Vec<CountryShape>,
-    /// Occupied/disputed areas.
-    pub disputed: Vec<DisputedArea>,
+    /// Country outlines and occupied/disputed areas.
+    pub shapes: Cow<'static, Shapes>,
     /// Capitals by alpha-3 code.
     pub capitals: BTreeMap<String, Capital>,
 }
@@ -67,83 +36,47 @@ pub struct Basemap {
 impl Basemap {
     /// The basemap compiled into the binary (`data/basemap`, `data/gazetteer`).
     pub fn embedded() -> Result<Basemap, PublishError> {
-        Basemap::parse(COUNTRIES, DISPUTED, CAPITALS)
+        Ok(Basemap {
+            shapes: Cow::Borrowed(Shapes::embedded()),
+            capitals: capitals(CAPITALS)?,
+        })
     }
 
     /// Reads `basemap/countries.geojson`, `basemap/disputed.geojson` and
     /// `gazetteer/countries.tsv` from an edited data directory.
     pub fn from_dir(dir: &Path) -> Result<Basemap, PublishError> {
-        let read = |rel: &str| {
-            let path = dir.join(rel);
-            std::fs::read_to_string(&path).map_err(|source| PublishError::Read { path, source })
-        };
-        Basemap::parse(
-            &read("basemap/countries.geojson")?,
-            &read("basemap/disputed.geojson")?,
-            &read("gazetteer/countries.tsv")?,
-        )
+        let shapes = Shapes::from_dir(&dir.join("basemap")).map_err(|e| PublishError::Basemap {
+            file: "basemap".into(),
+            reason: e.to_string(),
+        })?;
+        let path = dir.join("gazetteer/countries.tsv");
+        let tsv =
+            std::fs::read_to_string(&path).map_err(|source| PublishError::Read { path, source })?;
+        Ok(Basemap {
+            shapes: Cow::Owned(shapes),
+            capitals: capitals(&tsv)?,
+        })
     }
 
     /// Parses the three files' contents.
-    pub fn parse(countries: &str, disputed: &str, capitals: &str) -> Result<Basemap, PublishError> {
-        let mut out = Basemap {
-            countries: Vec::new(),
-            disputed: Vec::new(),
-            capitals: BTreeMap::new(),
-        };
-        for f in features(countries, "countries.geojson")? {
-            let p = &f["properties"];
-            out.countries.push(CountryShape {
-                iso_a3: p["iso_a3"].as_str().map(String::from),
-                name: p["name"].as_str().unwrap_or("").to_string(),
-                rings: rings(&f["geometry"], "countries.geojson")?,
-            });
-        }
-        for f in features(disputed, "disputed.geojson")? {
-            let p = &f["properties"];
-            out.disputed.push(DisputedArea {
-                name: p["name"].as_str().unwrap_or("").to_string(),
-                status: p["status"].as_str().unwrap_or("").to_string(),
-                de_jure: p["de_jure"].as_str().unwrap_or("").to_string(),
-                approximate: p["approximate"].as_bool().unwrap_or(true),
-                rings: rings(&f["geometry"], "disputed.geojson")?,
-            });
-        }
-        let mut lines = capitals.lines();
-        let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| *h == name)
-                .ok_or_else(|| PublishError::Basemap {
-                    file: "countries.tsv".into(),
-                    reason: format!("no column {name:?}"),
-                })
-        };
-        let (c_code, c_name, c_lat, c_lon) =
-            (col("alpha3")?, col("name")?, col("lat")?, col("lon")?);
-        for line in lines {
-            let cells: Vec<&str> = line.split('\t').collect();
-            let get = |i: usize| cells.get(i).copied().unwrap_or("");
-            if let (Ok(lat), Ok(lon)) = (get(c_lat).parse::<f64>(), get(c_lon).parse::<f64>()) {
-                out.capitals.insert(
-                    get(c_code).to_string(),
-                    Capital {
-                        country: get(c_name).to_string(),
-                        lat,
-                        lon,
-                    },
-                );
-            }
-        }
-        Ok(out)
+    pub fn parse(
+        countries: &str,
+        disputed: &str,
+        capitals_tsv: &str,
+    ) -> Result<Basemap, PublishError> {
+        let shapes = Shapes::parse(countries, disputed).map_err(|e| PublishError::Basemap {
+            file: "basemap".into(),
+            reason: e.to_string(),
+        })?;
+        Ok(Basemap {
+            shapes: Cow::Owned(shapes),
+            capitals: capitals(capitals_tsv)?,
+        })
     }
 
     /// The country with this alpha-3 code.
-    pub fn country(&self, iso_a3: &str) -> Option<&CountryShape> {
-        self.countries
-            .iter()
-            .find(|c| c.iso_a3.as_deref() == Some(iso_a3))
+    pub fn country(&self, iso_a3: &str) -> Option<&Country> {
+        self.shapes.country(iso_a3)
     }
 
     /// A country's English name, else the code itself.
@@ -156,123 +89,35 @@ impl Basemap {
     }
 }
 
-impl CountryShape {
-    /// `(min_lon, min_lat, max_lon, max_lat)` of its largest ring (which
-    /// keeps far-flung islands and exclaves from stretching the frame).
-    pub fn main_bbox(&self) -> Option<(f64, f64, f64, f64)> {
-        let ring = self
-            .rings
+fn capitals(tsv: &str) -> Result<BTreeMap<String, Capital>, PublishError> {
+    let mut out = BTreeMap::new();
+    let mut lines = tsv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    let col = |name: &str| {
+        header
             .iter()
-            .max_by(|a, b| ring_area(a).total_cmp(&ring_area(b)))?;
-        bbox(ring)
-    }
-}
-
-/// Bounding box of a ring.
-pub fn bbox(ring: &[(f64, f64)]) -> Option<(f64, f64, f64, f64)> {
-    let first = ring.first()?;
-    Some(ring.iter().fold(
-        (first.0, first.1, first.0, first.1),
-        |(a, b, c, d), &(x, y)| (a.min(x), b.min(y), c.max(x), d.max(y)),
-    ))
-}
-
-/// Unsigned planar area of a ring in square degrees.
-pub fn ring_area(ring: &[(f64, f64)]) -> f64 {
-    let n = ring.len();
-    if n < 3 {
-        return 0.0;
-    }
-    let mut s = 0.0;
-    for i in 0..n {
-        let (x1, y1) = ring[i];
-        let (x2, y2) = ring[(i + 1) % n];
-        s += x1 * y2 - x2 * y1;
-    }
-    (s / 2.0).abs()
-}
-
-/// Area centroid of a ring (vertex mean for degenerate rings).
-pub fn ring_centroid(ring: &[(f64, f64)]) -> Option<(f64, f64)> {
-    let n = ring.len();
-    if n == 0 {
-        return None;
-    }
-    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
-    for i in 0..n {
-        let (x1, y1) = ring[i];
-        let (x2, y2) = ring[(i + 1) % n];
-        let cross = x1 * y2 - x2 * y1;
-        a += cross;
-        cx += (x1 + x2) * cross;
-        cy += (y1 + y2) * cross;
-    }
-    if a.abs() < 1e-12 {
-        let (sx, sy) = ring
-            .iter()
-            .fold((0.0, 0.0), |(sx, sy), p| (sx + p.0, sy + p.1));
-        return Some((sx / n as f64, sy / n as f64));
-    }
-    Some((cx / (3.0 * a), cy / (3.0 * a)))
-}
-
-fn features(text: &str, file: &str) -> Result<Vec<Value>, PublishError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| PublishError::Basemap {
-        file: file.into(),
-        reason: e.to_string(),
-    })?;
-    match value.get("features").and_then(Value::as_array) {
-        Some(f) => Ok(f.clone()),
-        None => Err(PublishError::Basemap {
-            file: file.into(),
-            reason: "not a GeoJSON FeatureCollection".into(),
-        }),
-    }
-}
-
-fn rings(geometry: &Value, file: &str) -> Result<Vec<Ring>, PublishError> {
-    let bad = |reason: &str| PublishError::Basemap {
-        file: file.into(),
-        reason: reason.into(),
-    };
-    let ring = |v: &Value| -> Result<Ring, PublishError> {
-        v.as_array()
-            .ok_or_else(|| bad("ring is not an array"))?
-            .iter()
-            .map(|p| {
-                match (
-                    p.get(0).and_then(Value::as_f64),
-                    p.get(1).and_then(Value::as_f64),
-                ) {
-                    (Some(x), Some(y)) => Ok((x, y)),
-                    _ => Err(bad("position is not [lon, lat]")),
-                }
+            .position(|h| *h == name)
+            .ok_or_else(|| PublishError::Basemap {
+                file: "countries.tsv".into(),
+                reason: format!("no column {name:?}"),
             })
-            .collect()
     };
-    let polygon = |v: &Value| -> Result<Vec<Ring>, PublishError> {
-        v.as_array()
-            .ok_or_else(|| bad("polygon is not an array"))?
-            .iter()
-            .map(ring)
-            .collect()
-    };
-    let coords = &geometry["coordinates"];
-    match geometry["type"].as_str() {
-        Some("Polygon") => polygon(coords),
-        Some("MultiPolygon") => {
-            let mut out = Vec::new();
-            for p in coords
-                .as_array()
-                .ok_or_else(|| bad("multipolygon is not an array"))?
-            {
-                out.extend(polygon(p)?);
-            }
-            Ok(out)
+    let (c_code, c_name, c_lat, c_lon) = (col("alpha3")?, col("name")?, col("lat")?, col("lon")?);
+    for line in lines {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let get = |i: usize| cells.get(i).copied().unwrap_or("");
+        if let (Ok(lat), Ok(lon)) = (get(c_lat).parse::<f64>(), get(c_lon).parse::<f64>()) {
+            out.insert(
+                get(c_code).to_string(),
+                Capital {
+                    country: get(c_name).to_string(),
+                    lat,
+                    lon,
+                },
+            );
         }
-        Some(other) => Err(bad(&format!("unsupported geometry {other}"))),
-        None => Err(bad("feature without geometry type")),
     }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -283,13 +128,14 @@ mod tests {
     fn embedded_basemap_has_belarus_crimea_and_minsk() {
         let b = Basemap::embedded().expect("embedded basemap parses");
         let blr = b.country("BLR").expect("Belarus outline");
-        let (x0, y0, x1, y1) = blr.main_bbox().expect("bbox");
+        let bb = watchfloor_geo::map::main_part_box(&blr.shape).expect("bbox");
         assert!(
-            x0 > 22.0 && x1 < 33.5 && y0 > 51.0 && y1 < 56.5,
-            "{x0} {y0} {x1} {y1}"
+            bb.west > 22.0 && bb.east < 33.5 && bb.south > 51.0 && bb.north < 56.5,
+            "{bb:?}"
         );
         assert!(b
-            .disputed
+            .shapes
+            .disputed()
             .iter()
             .any(|d| d.name == "Crimea" && d.de_jure == "UKR"));
         let minsk = &b.capitals["BLR"];
@@ -303,18 +149,14 @@ mod tests {
             .expect_err("must fail");
         assert!(err.to_string().contains("countries.geojson"), "{err}");
         let err = Basemap::parse(
-            "{\"features\":[{\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}]}",
+            "{\"features\":[{\"properties\":{\"name\":\"X\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}]}",
             "{\"features\":[]}",
             "alpha3\tname\tlat\tlon\n",
         )
         .expect_err("points are not outlines");
         assert!(err.to_string().contains("Point"), "{err}");
-    }
-
-    #[test]
-    fn centroid_of_a_square() {
-        let sq = vec![(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)];
-        assert_eq!(ring_centroid(&sq), Some((1.0, 1.0)));
-        assert_eq!(ring_area(&sq), 4.0);
+        let err = Basemap::parse("{\"features\":[]}", "{\"features\":[]}", "code\tname\n")
+            .expect_err("capitals need their columns");
+        assert!(err.to_string().contains("countries.tsv"), "{err}");
     }
 }

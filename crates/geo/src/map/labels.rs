@@ -107,21 +107,33 @@ fn candidates(r: &LabelRequest) -> Vec<(f64, Anchor, Rect)> {
             (w * 0.25, 0.0),
             (0.0, -h * 1.6),
             (0.0, h * 1.6),
+            (-w * 0.5, -h),
+            (w * 0.5, h),
+            (-w * 0.5, h),
+            (w * 0.5, -h),
+            (0.0, -h * 2.6),
+            (0.0, h * 2.6),
         ] {
             v.push(boxed(x + dx - w / 2.0, y + dy - h / 2.0, Anchor::Middle));
         }
         return v;
     }
-    vec![
-        boxed(x + g, y - h / 2.0, Anchor::Start),           // right
-        boxed(x - g - w, y - h / 2.0, Anchor::End),         // left
-        boxed(x - w / 2.0, y - g - h, Anchor::Middle),      // above
-        boxed(x - w / 2.0, y + g, Anchor::Middle),          // below
-        boxed(x + g * 0.7, y - g * 0.7 - h, Anchor::Start), // above right
-        boxed(x + g * 0.7, y + g * 0.7, Anchor::Start),     // below right
-        boxed(x - g * 0.7 - w, y - g * 0.7 - h, Anchor::End), // above left
-        boxed(x - g * 0.7 - w, y + g * 0.7, Anchor::End),   // below left
-    ]
+    let mut v = Vec::with_capacity(16);
+    // Close to the point first, then a step further out (past markers
+    // spread around it).
+    for g in [g, g + 14.0] {
+        v.extend([
+            boxed(x + g, y - h / 2.0, Anchor::Start),           // right
+            boxed(x - g - w, y - h / 2.0, Anchor::End),         // left
+            boxed(x - w / 2.0, y - g - h, Anchor::Middle),      // above
+            boxed(x - w / 2.0, y + g, Anchor::Middle),          // below
+            boxed(x + g * 0.7, y - g * 0.7 - h, Anchor::Start), // above right
+            boxed(x + g * 0.7, y + g * 0.7, Anchor::Start),     // below right
+            boxed(x - g * 0.7 - w, y - g * 0.7 - h, Anchor::End), // above left
+            boxed(x - g * 0.7 - w, y + g * 0.7, Anchor::End),   // below left
+        ]);
+    }
+    v
 }
 
 /// Places labels greedily by priority. `obstacles` are boxes no label may

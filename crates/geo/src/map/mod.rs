@@ -185,3 +185,47 @@ impl Default for MapSpec {
         }
     }
 }
+
+/// The box of a shape's largest part by area (so far-flung islands and
+/// exclaves do not stretch a frame around a country); `None` when empty.
+pub fn main_part_box(shape: &geo::MultiPolygon<f64>) -> Option<GeoBox> {
+    let area = |p: &geo::Polygon<f64>| {
+        let pts: Vec<(f64, f64)> = p.exterior().coords().map(|c| (c.x, c.y)).collect();
+        geometry::ring_area(&pts).abs()
+    };
+    let main = shape.iter().max_by(|a, b| area(a).total_cmp(&area(b)))?;
+    let mut coords = main.exterior().coords();
+    let first = coords.next()?;
+    let mut b = GeoBox::new(first.x, first.y, first.x, first.y);
+    for c in coords {
+        b = GeoBox::new(
+            b.west.min(c.x),
+            b.south.min(c.y),
+            b.east.max(c.x),
+            b.north.max(c.y),
+        );
+    }
+    Some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::basemap::Basemap;
+
+    #[test]
+    fn main_part_of_russia_leaves_out_kaliningrad_and_chukotka() {
+        let rus = Basemap::embedded().country("RUS").expect("Russia");
+        let b = main_part_box(&rus.shape).expect("box");
+        assert!(
+            b.west > 25.0,
+            "Kaliningrad (20.5°E) is not the main part: {b:?}"
+        );
+        let blr = Basemap::embedded().country("BLR").expect("Belarus");
+        let b = main_part_box(&blr.shape).expect("box");
+        assert!(
+            b.west > 22.0 && b.east < 33.5 && b.south > 51.0 && b.north < 56.5,
+            "{b:?}"
+        );
+    }
+}

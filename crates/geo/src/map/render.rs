@@ -232,7 +232,7 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
     let mut svg = String::with_capacity(256 * 1024);
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" class=\"wf-figure wf-map\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-title\" font-family=\"'Helvetica Neue', Helvetica, Arial, sans-serif\">\
+        "<svg id=\"{id}\" class=\"wf-figure wf-map\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-title\" font-family=\"'Helvetica Neue', Helvetica, Arial, sans-serif\">\
 <title id=\"{id}-title\">{}</title>\
 <defs><clipPath id=\"{id}-clip\"><rect width=\"{}\" height=\"{}\"/></clipPath>\
 <pattern id=\"{id}-hatch\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\" patternTransform=\"rotate(45)\"><rect width=\"7\" height=\"7\" fill=\"#f3d9d5\" fill-opacity=\"0.55\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"7\" stroke=\"{}\" stroke-width=\"1.5\"/></pattern></defs>\
@@ -295,10 +295,11 @@ pub fn render_map(spec: &MapSpec, basemap: &Basemap) -> RenderedMap {
                 let width = text_width(&name, size, spacing);
                 let room = Rect::around(main).map_or(0.0, |r| r.x1 - r.x0);
                 if depth >= size * 0.6 && width <= room * 0.95 {
+                    // Area names yield to place names (they have room to move).
                     let priority = if is_target {
-                        100.0
+                        45.0
                     } else {
-                        20.0 + (ring_area(main).abs().sqrt() / 20.0).min(25.0)
+                        10.0 + (ring_area(main).abs().sqrt() / 20.0).min(25.0)
                     };
                     let mut p = Pending::new(
                         vec![name],
