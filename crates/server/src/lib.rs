@@ -210,3 +210,28 @@ pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerErr
             source,
         })
 }
+
+/// Builds a runtime, binds `addr`, calls `on_ready` with the bound address
+/// and serves until Ctrl-C (for the command line, which has no runtime).
+pub fn run_blocking(
+    addr: SocketAddr,
+    app: Arc<App>,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| ServerError::Io {
+            what: "starting the runtime".into(),
+            source,
+        })?;
+    rt.block_on(async {
+        let listener = bind(addr).await?;
+        let local = listener.local_addr().map_err(|source| ServerError::Io {
+            what: "reading the bound address".into(),
+            source,
+        })?;
+        on_ready(local);
+        serve(listener, app).await
+    })
+}

@@ -1,0 +1,517 @@
+// Watchfloor dashboard. Hand-written, no framework, no external requests.
+// Every piece of data is put into the page with textContent or
+// setAttribute on elements we create: source text is never parsed as HTML.
+'use strict';
+
+(function () {
+  const SVG = 'http://www.w3.org/2000/svg';
+  const $ = (id) => document.getElementById(id);
+  const state = {
+    stats: null,
+    months: [],
+    vb: { x: 0, y: 0, w: 1, h: 1 },
+    events: [],
+    board: null,
+    selectedIndicator: null,
+    loadSeq: 0,
+    boardSeq: 0,
+  };
+  // Map region at start: Belarus and its neighbours.
+  const START = { minLon: 14, maxLon: 42, minLat: 46, maxLat: 60 };
+  const K = Math.cos((53 * Math.PI) / 180); // equirectangular, true at 53°N
+  const project = (lon, lat) => [lon * K, -lat];
+  const unproject = (x, y) => [x / K, -y];
+
+  // ---- helpers -----------------------------------------------------------
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v !== null && v !== undefined) e.setAttribute(k, String(v));
+    }
+    for (const c of children) {
+      if (c === null || c === undefined) continue;
+      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    }
+    return e;
+  }
+  function svg(tag, attrs) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    return e;
+  }
+  // Bidirectional controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI,
+  // LRM, RLM, ALM) are shown as visible tags, so source text cannot reorder
+  // what is around it or hide what it says.
+  const BIDI = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+  function appendText(parent, text) {
+    let last = 0;
+    for (const m of text.matchAll(BIDI)) {
+      if (m.index > last) parent.append(document.createTextNode(text.slice(last, m.index)));
+      const code = m[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+      parent.append(el('span', { class: 'ctl', title: 'direction control character' }, 'U+' + code));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) parent.append(document.createTextNode(text.slice(last)));
+    return parent;
+  }
+  function dataSpan(text, cls) {
+    return appendText(el('span', { class: 'data' + (cls ? ' ' + cls : ''), dir: 'ltr' }), text || '');
+  }
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  class HttpError extends Error {
+    constructor(status, body) {
+      super((body && body.error && body.error.message) || 'HTTP ' + status);
+      this.status = status;
+    }
+  }
+  async function api(path, options) {
+    const r = await fetch(path, Object.assign({ credentials: 'same-origin' }, options || {}));
+    let body = null;
+    try { body = await r.json(); } catch (_) { body = null; }
+    if (r.status === 401) showSignIn();
+    if (!r.ok) throw new HttpError(r.status, body);
+    return body;
+  }
+
+  // ---- sign-in -----------------------------------------------------------
+
+  function showSignIn() {
+    $('sign-in').hidden = false;
+    $('workbench').hidden = true;
+    $('sign-out').hidden = true;
+  }
+  $('sign-in-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('sign-in-error').textContent = '';
+    try {
+      await api('/api/session', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: $('token').value.trim() }),
+      });
+      $('token').value = '';
+      start();
+    } catch (e) {
+      $('sign-in-error').textContent = e.message;
+    }
+  });
+  $('sign-out').addEventListener('click', async () => {
+    await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
+    showSignIn();
+  });
+
+  // ---- filters and time ----------------------------------------------------
+
+  function filters(withTime) {
+    const q = new URLSearchParams();
+    for (const name of ['domain', 'type', 'modality']) {
+      const v = $(name).value;
+      if (v) q.set(name, v);
+    }
+    if ($('campaign').value) q.set('campaign', $('campaign').value);
+    if (withTime) {
+      const t = timeRange();
+      if (t.from) q.set('from', t.from);
+      if (t.to) q.set('to', t.to);
+    }
+    return q;
+  }
+  function monthEnd(ym) {
+    const [y, m] = ym.split('-').map(Number);
+    const d = new Date(Date.UTC(y, m, 0));
+    return d.toISOString().slice(0, 10);
+  }
+  function timeRange() {
+    const n = state.months.length;
+    if (!n) return {};
+    const a = Number($('from').value), b = Number($('to').value);
+    const lo = Math.min(a, b), hi = Math.max(a, b);
+    return {
+      from: lo > 0 ? state.months[lo] + '-01' : null,
+      to: hi < n - 1 ? monthEnd(state.months[hi]) : null,
+      label: state.months[lo] + ' – ' + state.months[hi],
+    };
+  }
+  function setupTime(stats) {
+    state.months = [];
+    if (stats.first_event && stats.last_event) {
+      let [y, m] = stats.first_event.slice(0, 7).split('-').map(Number);
+      const [y2, m2] = stats.last_event.slice(0, 7).split('-').map(Number);
+      while (y < y2 || (y === y2 && m <= m2)) {
+        state.months.push(y + '-' + String(m).padStart(2, '0'));
+        m += 1;
+        if (m > 12) { m = 1; y += 1; }
+      }
+    }
+    const max = Math.max(0, state.months.length - 1);
+    for (const id of ['from', 'to']) $(id).max = String(max);
+    $('from').value = '0';
+    $('to').value = String(max);
+    showTimeLabel();
+  }
+  function showTimeLabel() {
+    const t = timeRange();
+    $('time-label').textContent = state.months.length ? t.label : 'no dated events';
+  }
+  let timer = null;
+  function later(fn, ms) {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  }
+  for (const id of ['from', 'to']) {
+    $(id).addEventListener('input', () => {
+      showTimeLabel();
+      later(() => { loadEvents(); loadBoard(); }, 120);
+    });
+  }
+  for (const id of ['domain', 'type', 'modality', 'campaign']) {
+    $(id).addEventListener('change', () => {
+      loadEvents();
+      if (id === 'campaign') loadBoard(); else renderBoard();
+    });
+  }
+
+  // ---- map ------------------------------------------------------------------
+
+  function ringPath(ring) {
+    let d = '';
+    for (let i = 0; i < ring.length; i++) {
+      const [x, y] = project(ring[i][0], ring[i][1]);
+      d += (i ? 'L' : 'M') + x.toFixed(3) + ' ' + y.toFixed(3);
+    }
+    return d + 'Z';
+  }
+  function geometryPath(g) {
+    if (!g) return '';
+    const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+    return polys.map((p) => p.map(ringPath).join('')).join('');
+  }
+  async function loadBasemap() {
+    const [countries, disputed] = await Promise.all([
+      api('/api/basemap/countries.geojson'),
+      api('/api/basemap/disputed.geojson').catch(() => ({ features: [] })),
+    ]);
+    const gc = $('countries'), gd = $('disputed');
+    clear(gc); clear(gd);
+    for (const f of countries.features || []) {
+      const p = svg('path', { d: geometryPath(f.geometry) });
+      const iso = f.properties && (f.properties.iso_a3 || f.properties.ISO_A3 || f.properties.id);
+      if (iso === 'BLR') p.setAttribute('class', 'focus');
+      const t = svg('title', {});
+      t.textContent = (f.properties && (f.properties.name || f.properties.NAME)) || '';
+      p.append(t);
+      gc.append(p);
+    }
+    for (const f of disputed.features || []) {
+      gd.append(svg('path', { d: geometryPath(f.geometry) }));
+    }
+  }
+  function setViewBox(vb) {
+    state.vb = vb;
+    $('map').setAttribute('viewBox', [vb.x, vb.y, vb.w, vb.h].map((n) => n.toFixed(4)).join(' '));
+  }
+  function fitStart() {
+    const [x0, y0] = project(START.minLon, START.maxLat);
+    const [x1, y1] = project(START.maxLon, START.minLat);
+    const box = $('map').getBoundingClientRect();
+    let w = x1 - x0, h = y1 - y0;
+    const aspect = box.width / Math.max(1, box.height);
+    if (w / h < aspect) { const nw = h * aspect; setViewBox({ x: x0 - (nw - w) / 2, y: y0, w: nw, h }); }
+    else { const nh = w / aspect; setViewBox({ x: x0, y: y0 - (nh - h) / 2, w, h: nh }); }
+  }
+  function pxPerUnit() {
+    const box = $('map').getBoundingClientRect();
+    return box.width / state.vb.w;
+  }
+  function clientToUnits(cx, cy) {
+    const box = $('map').getBoundingClientRect();
+    return [state.vb.x + ((cx - box.left) / box.width) * state.vb.w,
+            state.vb.y + ((cy - box.top) / box.height) * state.vb.h];
+  }
+  function zoomAt(factor, cx, cy) {
+    const [ux, uy] = clientToUnits(cx, cy);
+    const vb = state.vb;
+    const w = Math.min(400, Math.max(0.05, vb.w * factor));
+    const f = w / vb.w;
+    setViewBox({ x: ux - (ux - vb.x) * f, y: uy - (uy - vb.y) * f, w, h: vb.h * f });
+    drawMarkers();
+    later(loadEvents, 200);
+  }
+  function setupMapInput() {
+    const map = $('map');
+    map.addEventListener('wheel', (ev) => {
+      ev.preventDefault();
+      zoomAt(ev.deltaY > 0 ? 1.2 : 1 / 1.2, ev.clientX, ev.clientY);
+    }, { passive: false });
+    let drag = null;
+    map.addEventListener('pointerdown', (ev) => {
+      if (ev.target.closest && ev.target.closest('#markers')) return;
+      drag = { x: ev.clientX, y: ev.clientY, vb: Object.assign({}, state.vb), moved: false };
+      map.setPointerCapture(ev.pointerId);
+      map.classList.add('dragging');
+    });
+    map.addEventListener('pointermove', (ev) => {
+      if (!drag) return;
+      const k = 1 / pxPerUnit();
+      const dx = (ev.clientX - drag.x) * k, dy = (ev.clientY - drag.y) * k;
+      if (Math.abs(dx) + Math.abs(dy) > 0) drag.moved = true;
+      setViewBox({ x: drag.vb.x - dx, y: drag.vb.y - dy, w: drag.vb.w, h: drag.vb.h });
+    });
+    const end = () => {
+      if (!drag) return;
+      const moved = drag.moved;
+      drag = null;
+      map.classList.remove('dragging');
+      if (moved) { drawMarkers(); later(loadEvents, 150); }
+    };
+    map.addEventListener('pointerup', end);
+    map.addEventListener('pointercancel', end);
+    $('zoom-in').addEventListener('click', () => {
+      const b = map.getBoundingClientRect();
+      zoomAt(1 / 1.5, b.left + b.width / 2, b.top + b.height / 2);
+    });
+    $('zoom-out').addEventListener('click', () => {
+      const b = map.getBoundingClientRect();
+      zoomAt(1.5, b.left + b.width / 2, b.top + b.height / 2);
+    });
+    window.addEventListener('resize', () => drawMarkers());
+  }
+  function bboxParam() {
+    const vb = state.vb;
+    let [lon0, lat1] = unproject(vb.x, vb.y);
+    let [lon1, lat0] = unproject(vb.x + vb.w, vb.y + vb.h);
+    const c = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    lon0 = c(lon0, -180, 180); lon1 = c(lon1, -180, 180);
+    lat0 = c(lat0, -90, 90); lat1 = c(lat1, -90, 90);
+    return [lon0, lat0, lon1, lat1].map((n) => n.toFixed(4)).join(',');
+  }
+
+  async function loadEvents() {
+    const seq = ++state.loadSeq;
+    const q = filters(true);
+    q.set('bbox', bboxParam());
+    q.set('limit', '1000');
+    const exportQ = filters(true);
+    $('export-link').setAttribute('href', '/api/export/events.geojson' + (exportQ.toString() ? '?' + exportQ : ''));
+    try {
+      const r = await api('/api/events?' + q.toString());
+      if (seq !== state.loadSeq) return;
+      state.events = r.events;
+      $('map-status').textContent = r.events.length + ' events in view' + (r.more ? ' (the newest 1000: zoom in or narrow the filters for the rest)' : '');
+      drawMarkers();
+    } catch (e) {
+      if (seq === state.loadSeq) $('map-status').textContent = 'could not load events: ' + e.message;
+    }
+  }
+
+  // Clusters located events on a screen grid of CELL pixels.
+  const CELL = 44;
+  function clusters() {
+    const cell = CELL / pxPerUnit();
+    const groups = new Map();
+    for (const e of state.events) {
+      if (e.lat === null || e.lon === null || e.lat === undefined) continue;
+      const [x, y] = project(e.lon, e.lat);
+      const key = Math.floor(x / cell) + ':' + Math.floor(y / cell);
+      let g = groups.get(key);
+      if (!g) { g = { x: 0, y: 0, events: [], domains: {} }; groups.set(key, g); }
+      g.x += x; g.y += y;
+      g.events.push(e);
+      g.domains[e.domain] = (g.domains[e.domain] || 0) + 1;
+    }
+    return [...groups.values()].map((g) => {
+      const n = g.events.length;
+      const domain = Object.entries(g.domains).sort((a, b) => b[1] - a[1])[0][0];
+      return { x: g.x / n, y: g.y / n, events: g.events, domain };
+    });
+  }
+  function drawMarkers() {
+    const layer = $('markers');
+    clear(layer);
+    const unit = 1 / pxPerUnit();
+    for (const c of clusters()) {
+      const n = c.events.length;
+      const rpx = n === 1 ? 6 : Math.min(22, 8 + 3 * Math.sqrt(n));
+      const circle = svg('circle', {
+        cx: c.x.toFixed(4), cy: c.y.toFixed(4), r: (rpx * unit).toFixed(5),
+        class: 'marker d-' + c.domain, 'data-count': n, tabindex: 0, role: 'button',
+      });
+      const title = svg('title', {});
+      title.textContent = n === 1 ? c.events[0].type + ' — ' + (c.events[0].date_start || 'undated') : n + ' events';
+      circle.append(title);
+      circle.addEventListener('click', () => openCluster(c));
+      circle.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') openCluster(c); });
+      layer.append(circle);
+      if (n > 1) {
+        const t = svg('text', { x: c.x.toFixed(4), y: c.y.toFixed(4), 'font-size': (11 * unit).toFixed(5) });
+        t.textContent = String(n);
+        layer.append(t);
+      }
+    }
+  }
+
+  // ---- evidence -------------------------------------------------------------
+
+  function eventLine(e) {
+    return el('li', { 'data-event': e.id, 'data-document': e.document_id },
+      el('span', { class: 'dom d-' + e.domain }, e.domain),
+      e.type.replace(/_/g, ' ') + ' · ' + e.modality + ' · ' + (e.date_start || 'undated') + ' · ',
+      dataSpan(e.title || e.source));
+  }
+  function openCluster(c) {
+    if (c.events.length === 1) { openEvidence(c.events[0].document_id, c.events[0].id); return; }
+    const box = $('evidence');
+    clear(box);
+    box.append(el('h3', {}, c.events.length + ' events here'));
+    const ul = el('ul', { class: 'events' });
+    for (const e of c.events.slice(0, 200)) {
+      const li = eventLine(e);
+      li.addEventListener('click', () => openEvidence(e.document_id, e.id));
+      ul.append(li);
+    }
+    box.append(ul);
+  }
+  async function openEvidence(documentId, eventId) {
+    const box = $('evidence');
+    clear(box);
+    box.append(el('p', { class: 'hint' }, 'Loading document ' + documentId + '…'));
+    let doc;
+    try {
+      doc = await api('/api/documents/' + encodeURIComponent(documentId));
+    } catch (e) {
+      clear(box);
+      box.append(el('p', { class: 'error' }, 'Could not load the document: ' + e.message));
+      return;
+    }
+    const ev = (doc.events || []).find((x) => x.id === eventId);
+    clear(box);
+    const head = el('h3', {}, dataSpan(doc.title || doc.source));
+    box.append(head);
+    box.append(el('p', { class: 'meta' },
+      'Document ' + doc.id + ' · ', dataSpan(doc.source), ' · published ' + (doc.published || 'unknown')));
+    const text = Array.from(doc.text || '');
+    if (ev) {
+      box.append(el('p', { class: 'meta' },
+        el('span', { class: 'dom d-' + ev.domain }, ev.domain),
+        ev.type.replace(/_/g, ' ') + ' · ' + ev.modality + ' · ' + (ev.date_start || 'undated') +
+        (ev.date_end && ev.date_end !== ev.date_start ? ' to ' + ev.date_end : '') +
+        ' · confidence ' + ev.confidence.toFixed(2)));
+      box.append(appendText(el('blockquote', { class: 'quote data', id: 'quote' }), ev.evidence_text));
+    }
+    const body = el('div', { class: 'doc-text data', id: 'doc-text', dir: 'ltr' });
+    if (ev && ev.evidence_start >= 0 && ev.evidence_end <= text.length && ev.evidence_start < ev.evidence_end) {
+      appendText(body, text.slice(0, ev.evidence_start).join(''));
+      const mark = appendText(el('mark', { id: 'evidence-mark' }), text.slice(ev.evidence_start, ev.evidence_end).join(''));
+      body.append(mark);
+      appendText(body, text.slice(ev.evidence_end).join(''));
+      box.append(body);
+      mark.scrollIntoView({ block: 'nearest' });
+    } else {
+      appendText(body, text.join(''));
+      box.append(body);
+    }
+  }
+
+  // ---- indicator board --------------------------------------------------------
+
+  async function loadBoard() {
+    const seq = ++state.boardSeq;
+    const q = new URLSearchParams();
+    q.set('campaign', $('campaign').value || 'russia-belarus');
+    const t = timeRange();
+    if (t.to) q.set('to', t.to);
+    try {
+      const board = await api('/api/indicators?' + q.toString());
+      if (seq !== state.boardSeq) return;
+      state.board = board;
+      renderBoard();
+    } catch (e) {
+      if (seq !== state.boardSeq) return;
+      clear($('board'));
+      $('board').append(el('p', { class: 'error' }, 'Could not assess: ' + e.message));
+    }
+  }
+  function renderBoard() {
+    const board = $('board'), alerts = $('alerts');
+    clear(board); clear(alerts);
+    const b = state.board;
+    if (!b) return;
+    const changes = b.changes || [];
+    if (changes.length) {
+      const box = el('div', { class: 'alert', id: 'changes' },
+        el('strong', {}, changes.length + ' change' + (changes.length > 1 ? 's' : '') +
+          (b.changes_since ? ' since ' + b.changes_since : '')));
+      const ul = el('ul', {});
+      for (const c of changes.slice(0, 20)) ul.append(el('li', {}, dataSpan(c.summary)));
+      box.append(ul);
+      alerts.append(box);
+    }
+    const domain = $('domain').value;
+    const rows = (b.indicators || []).filter((i) => !domain || i.domain === domain);
+    if (!rows.length) board.append(el('p', { class: 'hint' }, 'No indicators for this filter.'));
+    for (const i of rows) {
+      const row = el('div', { class: 'indicator' + (state.selectedIndicator === i.id ? ' selected' : ''), 'data-indicator': i.id },
+        el('span', { class: 'badge s-' + i.status }, i.status.replace(/_/g, ' ')),
+        el('span', { class: 'dom d-' + i.domain }, i.domain),
+        dataSpan(i.statement),
+        el('span', { class: 'meta' }, ' · ' + i.sources + ' source' + (i.sources === 1 ? '' : 's')));
+      row.addEventListener('click', () => openIndicator(i));
+      board.append(row);
+    }
+  }
+  function openIndicator(i) {
+    state.selectedIndicator = i.id;
+    renderBoard();
+    const box = $('evidence');
+    clear(box);
+    box.append(el('h3', {}, dataSpan(i.statement)));
+    if (i.judgement && i.judgement.text) box.append(el('p', {}, dataSpan(i.judgement.text)));
+    if (!i.evidence.length) { box.append(el('p', { class: 'hint' }, 'No evidence yet.')); return; }
+    const ul = el('ul', { class: 'events' });
+    for (const e of i.evidence) {
+      const li = el('li', { 'data-event': e.event, 'data-document': e.document },
+        (e.date || 'undated') + ' · ' + e.modality + ' · ', dataSpan(e.quote));
+      li.addEventListener('click', () => openEvidence(e.document, e.event));
+      ul.append(li);
+    }
+    box.append(ul);
+  }
+
+  // ---- start ----------------------------------------------------------------
+
+  function fillSelect(id, values, keep) {
+    const s = $(id);
+    const current = keep ? s.value : '';
+    while (s.options.length > (id === 'campaign' ? 0 : 1)) s.remove(s.options.length - 1);
+    for (const [value, label] of values) s.append(el('option', { value }, label));
+    if (current) s.value = current;
+  }
+  let started = false;
+  async function start() {
+    let me;
+    try { me = await api('/api/me'); } catch (_) { return; }
+    $('sign-in').hidden = true;
+    $('workbench').hidden = false;
+    $('sign-out').hidden = false;
+    $('who').textContent = me.name + ' (' + me.role + ')';
+    const [stats, packs] = await Promise.all([api('/api/stats'), api('/api/campaigns')]);
+    state.stats = stats;
+    fillSelect('domain', stats.domains.map((d) => [d, d]), true);
+    fillSelect('type', stats.types.map((t) => [t.type, t.type.replace(/_/g, ' ')]), true);
+    fillSelect('modality', stats.modalities.map((m) => [m, m]), true);
+    fillSelect('campaign', packs.campaigns.map((c) => [c.name, c.title]), true);
+    if ([...$('campaign').options].some((o) => o.value === 'russia-belarus')) $('campaign').value = 'russia-belarus';
+    setupTime(stats);
+    if (!started) { setupMapInput(); started = true; }
+    fitStart();
+    await loadBasemap();
+    await loadEvents();
+    document.body.setAttribute('data-ready', 'map');
+    loadBoard().then(() => document.body.setAttribute('data-board', 'ready'));
+  }
+  start();
+})();
