@@ -39,3 +39,7 @@ cargo build --release -p watchfloor
 rm -rf target/browser && mkdir -p target/browser
 (cd target/browser && ../release/watchfloor --db demo.db demo --samples ../../data/samples/corpus)
 python3 tests/browser/check_report.py target/browser/out/report.html target/report.png
+
+echo "== map rendering in headless Chromium (10,000 events; screenshot: target/map.png)"
+cargo run --release -q -p watchfloor-geo --example map_bench -- --events 10000 --runs 3 --out target/browser/map.svg
+python3 tests/browser/check_map.py target/browser/map.svg target/map.png
