@@ -591,6 +591,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
 
     // 4. Recognition: small places need support.
+    let span_first: HashSet<usize> = spans.iter().flat_map(|s| [s.first, s.last - 1]).collect();
     let mut out = Vec::new();
     for (s, c) in spans.iter().zip(&chosen) {
         let Some((_, own)) = *c else { continue };
@@ -627,6 +628,29 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 // "the Union", "russian Union": a common word after an article
                 // or a lower-case modifier is a noun, not a town.
                 bar += 6.0;
+            }
+        }
+        // A lesser place name inside a longer capitalised sequence ("David
+        // Allen", "Allen Smith", "Sutton Bank") is a part of a person's or an
+        // organisation's name, unless the neighbour is itself a place.
+        let prominent = matches!(p.kind, PlaceKind::Country | PlaceKind::Region)
+            || matches!(p.feature.as_str(), "PPLC" | "PPLA");
+        if single && !prominent {
+            let glued =
+                |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
+            let name_like = |k: usize| {
+                let q = &a.tokens[k];
+                q.capitalised
+                    && q.script == Script::Latin
+                    && !q.all_caps
+                    && !span_first.contains(&k)
+            };
+            let before = prev.is_some_and(|pv| name_like(pv) && glued(pv, s.first));
+            let after = s.last < a.sentences[sentence].tokens.end
+                && name_like(s.last)
+                && glued(s.first, s.last);
+            if before || after {
+                bar += 3.0;
             }
         }
         if v < bar {
