@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::catalogue::Catalogue;
 use crate::lexicon::{Lexicon, LexiconBuilder};
-use crate::phrase::PhraseSet;
+use crate::phrase::{DocWords, PhraseSet};
 use crate::text::{analyse, stem, transliterate, Analysed, LatinRules, Script};
 
 /// How a name refers to its entity.
@@ -190,9 +190,9 @@ pub fn resolve(
     catalogue: &Catalogue,
     extend_left: &[String],
     a: &Analysed<'_>,
-    keys: &[&str],
+    words: &DocWords<'_>,
 ) -> Vec<EntityHit> {
-    let encoded = index.lexicon.encode(keys);
+    let encoded = index.lexicon.encode(words.keys);
     let mut hits = Vec::new();
     for hit in index.lexicon.find(&encoded) {
         let sentence = a.tokens[hit.first].sentence;
@@ -218,14 +218,8 @@ pub fn resolve(
                 }
                 let near_ok = rule.near.is_empty()
                     || quoted(a, hit.first, hit.last)
-                    || !rule
-                        .near
-                        .find(&a.tokens, keys, sentence_range.clone())
-                        .is_empty();
-                let avoid_ok = rule
-                    .avoid
-                    .find(&a.tokens, keys, sentence_range.clone())
-                    .is_empty();
+                    || !rule.near.find_in(words, sentence_range.clone()).is_empty();
+                let avoid_ok = rule.avoid.find_in(words, sentence_range.clone()).is_empty();
                 return near_ok && avoid_ok;
             }
             true

@@ -7,6 +7,7 @@ use watchfloor_model::{DateSpan, EntityKind, EventRecord, EventType, Evidence, M
 
 use crate::dates::DateMention;
 use crate::entities::{EntityHit, Role};
+use crate::phrase::DocWords;
 use crate::text::Analysed;
 use crate::Knowledge;
 
@@ -113,7 +114,7 @@ pub struct DocumentFacts<'a> {
 pub fn detect(
     k: &Knowledge,
     a: &Analysed<'_>,
-    keys: &[&str],
+    words: &DocWords<'_>,
     facts: &DocumentFacts<'_>,
     lang: Option<&str>,
 ) -> Vec<EventRecord> {
@@ -151,7 +152,7 @@ pub fn detect(
             let cue = k
                 .sections
                 .headings
-                .find(&a.tokens, keys, s.tokens.clone())
+                .find_in(words, s.tokens.clone())
                 .iter()
                 .max_by_key(|h| k.sections.headings.get(h.phrase).0.len())
                 .map(|h| *k.sections.headings.get(h.phrase).1);
@@ -173,7 +174,7 @@ pub fn detect(
         let mut rule_ok: Vec<(usize, bool)> = Vec::new();
         for clause in clauses(a, si) {
             let mut best: Option<Candidate> = None;
-            for hit in k.events.cues.find(&a.tokens, keys, clause.clone()) {
+            for hit in k.events.cues.find_in(words, clause.clone()) {
                 let (phrase, &ri) = k.events.cues.get(hit.phrase);
                 let rule = &k.events.rules[ri];
                 if !crate::rules::applies(&rule.language, lang) {
@@ -185,14 +186,8 @@ pub fn detect(
                     Some(&(_, ok)) => ok,
                     None => {
                         let ok = (rule.with_any.is_empty()
-                            || !rule
-                                .with_any
-                                .find(&a.tokens, keys, s.tokens.clone())
-                                .is_empty())
-                            && rule
-                                .unless
-                                .find(&a.tokens, keys, s.tokens.clone())
-                                .is_empty();
+                            || !rule.with_any.find_in(words, s.tokens.clone()).is_empty())
+                            && rule.unless.find_in(words, s.tokens.clone()).is_empty();
                         rule_ok.push((ri, ok));
                         ok
                     }
@@ -242,7 +237,7 @@ pub fn detect(
                 k,
                 a,
                 modality_hits
-                    .get_or_insert_with(|| k.modality.cues.find(&a.tokens, keys, s.tokens.clone())),
+                    .get_or_insert_with(|| k.modality.cues.find_in(words, s.tokens.clone())),
                 &clause,
                 &c,
                 sub_default.or(section_default),

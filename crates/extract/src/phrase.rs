@@ -1,14 +1,23 @@
 //! Cue phrases from the rule files: words matched in order on folded
 //! tokens, where `word*` is a prefix and `~` skips up to three words.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::lexicon::FastMap;
 
 use crate::text::{stem, LatinRules, Script, Token};
 
+/// A phrase word. The IDs are the word's numbers in the [`Vocabulary`] the
+/// set is linked to (0 while unlinked).
 #[derive(Debug, Clone, PartialEq)]
 enum Word {
-    Exact { folded: String, key: String },
-    Prefix(String),
+    Exact {
+        folded: String,
+        key: String,
+        folded_id: u32,
+        key_id: u32,
+    },
+    Prefix(String, u32),
     Gap,
 }
 
@@ -47,13 +56,15 @@ impl Phrase {
             if w == "~" {
                 words.push(Word::Gap);
             } else if let Some(p) = w.strip_suffix('*') {
-                words.push(Word::Prefix(p.to_string()));
+                words.push(Word::Prefix(p.to_string(), 0));
             } else {
                 // Hyphenated words are separate tokens in the text.
                 for part in w.split('-').filter(|p| !p.is_empty()) {
                     words.push(Word::Exact {
                         folded: part.to_string(),
                         key: key_of(part),
+                        folded_id: 0,
+                        key_id: 0,
                     });
                 }
             }
@@ -83,11 +94,178 @@ fn word_matches(w: &Word, t: &Token, key: &str) -> bool {
         // Latin words also match by key (plurals, possessives); Cyrillic
         // cues spell their inflection out with `*`, since stems would
         // conflate forms that differ in meaning (создан / создание).
-        Word::Exact { folded, key: k } => {
+        Word::Exact { folded, key: k, .. } => {
             &t.folded == folded || (t.script == Script::Latin && key == k)
         }
-        Word::Prefix(p) => t.folded.starts_with(p.as_str()),
+        Word::Prefix(p, _) => t.folded.starts_with(p.as_str()),
         Word::Gap => true,
+    }
+}
+
+/// [`word_matches`] over a document's word IDs (the set is linked to the
+/// document's vocabulary).
+fn word_matches_id(w: &Word, d: &DocWords<'_>, i: usize) -> bool {
+    match w {
+        Word::Exact {
+            folded_id, key_id, ..
+        } => {
+            d.folded[i] == *folded_id
+                || (d.key[i] == *key_id && d.tokens[i].script == Script::Latin)
+        }
+        Word::Prefix(p, id) => p.is_empty() || d.prefixes(i).contains(id),
+        Word::Gap => true,
+    }
+}
+
+static VOCABULARIES: AtomicU64 = AtomicU64::new(1);
+
+/// The words of phrase sets, numbered, so that a document's tokens are
+/// looked up once ([`Vocabulary::document`]) and every linked set matches
+/// over integers instead of hashing and comparing strings per token per
+/// set. Matching with IDs finds exactly what matching with strings finds.
+pub struct Vocabulary {
+    /// Unique among the vocabularies of the process.
+    id: u64,
+    /// Exact folded words and keys (IDs from 1).
+    words: FastMap<String, u32>,
+    /// Prefix words (IDs from 1).
+    prefixes: FastMap<String, u32>,
+    /// Length in bytes of the longest prefix word.
+    longest_prefix: usize,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            id: VOCABULARIES.fetch_add(1, Ordering::Relaxed),
+            words: FastMap::default(),
+            prefixes: FastMap::default(),
+            longest_prefix: 0,
+        }
+    }
+}
+
+fn intern(map: &mut FastMap<String, u32>, w: &str) -> u32 {
+    if let Some(&id) = map.get(w) {
+        return id;
+    }
+    let id = map.len() as u32 + 1;
+    map.insert(w.to_string(), id);
+    id
+}
+
+impl Vocabulary {
+    /// Numbers the words of a set and indexes it by their IDs; the set then
+    /// matches over documents of this vocabulary with [`PhraseSet::find_in`].
+    pub fn link<P>(&mut self, set: &mut PhraseSet<P>) {
+        for (phrase, _) in &mut set.phrases {
+            for w in &mut phrase.words {
+                match w {
+                    Word::Exact {
+                        folded,
+                        key,
+                        folded_id,
+                        key_id,
+                    } => {
+                        *folded_id = intern(&mut self.words, folded);
+                        *key_id = intern(&mut self.words, key);
+                    }
+                    Word::Prefix(p, id) => {
+                        *id = intern(&mut self.prefixes, p);
+                        self.longest_prefix = self.longest_prefix.max(p.len());
+                    }
+                    Word::Gap => {}
+                }
+            }
+        }
+        let mut by_word: FastMap<u32, Vec<usize>> = FastMap::default();
+        let mut by_prefix: FastMap<u32, Vec<usize>> = FastMap::default();
+        for (index, (phrase, _)) in set.phrases.iter().enumerate() {
+            match &phrase.words[0] {
+                Word::Exact {
+                    folded_id, key_id, ..
+                } => {
+                    by_word.entry(*folded_id).or_default().push(index);
+                    if key_id != folded_id {
+                        by_word.entry(*key_id).or_default().push(index);
+                    }
+                }
+                Word::Prefix(_, id) => by_prefix.entry(*id).or_default().push(index),
+                Word::Gap => {}
+            }
+        }
+        set.by_word_id = by_word;
+        set.by_prefix_id = by_prefix;
+        set.linked = self.id;
+    }
+
+    /// A document's tokens (and their stemmed keys) as word IDs.
+    pub fn document<'a>(&self, tokens: &'a [Token], keys: &'a [&'a str]) -> DocWords<'a> {
+        let mut d = DocWords {
+            vocabulary: self.id,
+            tokens,
+            keys,
+            folded: Vec::with_capacity(tokens.len()),
+            key: Vec::with_capacity(tokens.len()),
+            prefix_at: Vec::with_capacity(tokens.len()),
+            prefix_ids: Vec::new(),
+        };
+        // Each distinct folded form is looked up once.
+        let mut seen: FastMap<&'a str, (u32, u32, u32)> = FastMap::default();
+        for (t, key) in tokens.iter().zip(keys) {
+            let w = t.folded.as_str();
+            let (id, from, to) = match seen.get(w) {
+                Some(&x) => x,
+                None => {
+                    let id = self.words.get(w).copied().unwrap_or(0);
+                    let from = d.prefix_ids.len() as u32;
+                    if !self.prefixes.is_empty() {
+                        for (b, c) in w.char_indices() {
+                            let end = b + c.len_utf8();
+                            if end > self.longest_prefix {
+                                break;
+                            }
+                            if let Some(&p) = self.prefixes.get(&w[..end]) {
+                                d.prefix_ids.push(p);
+                            }
+                        }
+                    }
+                    let x = (id, from, d.prefix_ids.len() as u32);
+                    seen.insert(w, x);
+                    x
+                }
+            };
+            d.folded.push(id);
+            d.key.push(if *key == w {
+                id
+            } else {
+                self.words.get(*key).copied().unwrap_or(0)
+            });
+            d.prefix_at.push((from, to));
+        }
+        d
+    }
+}
+
+/// A document's tokens as the word IDs of a [`Vocabulary`] (0: a word no
+/// phrase has).
+pub struct DocWords<'a> {
+    vocabulary: u64,
+    /// The tokens.
+    pub tokens: &'a [Token],
+    /// Their stemmed keys.
+    pub keys: &'a [&'a str],
+    folded: Vec<u32>,
+    key: Vec<u32>,
+    prefix_at: Vec<(u32, u32)>,
+    prefix_ids: Vec<u32>,
+}
+
+impl DocWords<'_> {
+    /// IDs of the prefix words token `i` starts with.
+    fn prefixes(&self, i: usize) -> &[u32] {
+        let (from, to) = self.prefix_at[i];
+        &self.prefix_ids[from as usize..to as usize]
     }
 }
 
@@ -101,6 +279,12 @@ pub struct PhraseSet<P> {
     phrases: Vec<(Phrase, P)>,
     by_word: FastMap<String, Vec<usize>>,
     by_prefix: FastMap<String, Vec<usize>>,
+    /// The vocabulary the set is linked to (0: none).
+    linked: u64,
+    /// First words by ID (exact words under their folded form and key).
+    by_word_id: FastMap<u32, Vec<usize>>,
+    /// First prefix words by ID.
+    by_prefix_id: FastMap<u32, Vec<usize>>,
 }
 
 impl<P> Default for PhraseSet<P> {
@@ -109,6 +293,9 @@ impl<P> Default for PhraseSet<P> {
             phrases: Vec::new(),
             by_word: FastMap::default(),
             by_prefix: FastMap::default(),
+            linked: 0,
+            by_word_id: FastMap::default(),
+            by_prefix_id: FastMap::default(),
         }
     }
 }
@@ -139,13 +326,13 @@ impl<P> PhraseSet<P> {
         };
         let index = self.phrases.len();
         match &phrase.words[0] {
-            Word::Exact { folded, key } => {
+            Word::Exact { folded, key, .. } => {
                 self.by_word.entry(folded.clone()).or_default().push(index);
                 if key != folded {
                     self.by_word.entry(key.clone()).or_default().push(index);
                 }
             }
-            Word::Prefix(p) if !p.is_empty() => self
+            Word::Prefix(p, _) if !p.is_empty() => self
                 .by_prefix
                 .entry(head(p, PREFIX_INDEX).to_string())
                 .or_default()
@@ -153,6 +340,8 @@ impl<P> PhraseSet<P> {
             _ => return false,
         }
         self.phrases.push((phrase, payload));
+        // New words are not in any vocabulary yet.
+        self.linked = 0;
         true
     }
 
@@ -199,6 +388,54 @@ impl<P> PhraseSet<P> {
                     if let Some(last) =
                         self.match_at(&self.phrases[pi].0.words, tokens, keys, i, range.end)
                     {
+                        hits.push(PhraseHit {
+                            phrase: pi,
+                            first: i,
+                            last,
+                        });
+                    }
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.first, h.phrase));
+        hits
+    }
+
+    /// Every phrase occurrence within `range` of a document's tokens,
+    /// ordered by position: the same as [`PhraseSet::find`], over word IDs
+    /// when the set is linked to the document's vocabulary.
+    pub fn find_in(&self, d: &DocWords<'_>, range: std::ops::Range<usize>) -> Vec<PhraseHit> {
+        if self.linked != d.vocabulary {
+            return self.find(d.tokens, d.keys, range);
+        }
+        let mut hits = Vec::new();
+        if self.phrases.is_empty() {
+            return hits;
+        }
+        let mut seen: Vec<usize> = Vec::new();
+        for i in range.clone() {
+            let (f, k) = (d.folded[i], d.key[i]);
+            let prefixes = d.prefixes(i);
+            if f == 0 && k == 0 && prefixes.is_empty() {
+                continue;
+            }
+            seen.clear();
+            let exact = [
+                self.by_word_id.get(&f),
+                if k != f {
+                    self.by_word_id.get(&k)
+                } else {
+                    None
+                },
+            ];
+            let prefixed = prefixes.iter().map(|p| self.by_prefix_id.get(p));
+            for candidates in exact.into_iter().chain(prefixed).flatten() {
+                for &pi in candidates {
+                    if seen.contains(&pi) {
+                        continue;
+                    }
+                    seen.push(pi);
+                    if let Some(last) = match_ids(&self.phrases[pi].0.words, d, i, range.end) {
                         hits.push(PhraseHit {
                             phrase: pi,
                             first: i,
@@ -267,6 +504,39 @@ impl<P> PhraseSet<P> {
         }
         Some(pos)
     }
+}
+
+/// `PhraseSet::match_at` over word IDs.
+fn match_ids(words: &[Word], d: &DocWords<'_>, at: usize, end: usize) -> Option<usize> {
+    let mut pos = at;
+    let mut wi = 0;
+    while wi < words.len() {
+        match &words[wi] {
+            Word::Gap => {
+                let rest = &words[wi + 1..];
+                if rest.is_empty() {
+                    return Some(pos);
+                }
+                for skip in 0..=3 {
+                    if pos + skip >= end {
+                        break;
+                    }
+                    if let Some(last) = match_ids(rest, d, pos + skip, end) {
+                        return Some(last);
+                    }
+                }
+                return None;
+            }
+            w => {
+                if pos >= end || !word_matches_id(w, d, pos) {
+                    return None;
+                }
+                pos += 1;
+                wi += 1;
+            }
+        }
+    }
+    Some(pos)
 }
 
 #[cfg(test)]
