@@ -151,6 +151,9 @@ pub fn figure(
         padding: 0.0,
         target: Some(a.target.clone()),
         aggressor: Some(a.aggressor.clone()),
+        // A report has tens of events, not thousands: show up to ten kinds
+        // at one place side by side before they become a count badge.
+        cluster_groups: 10,
         ..MapSpec::default()
     };
     let map = render_map(&spec, &basemap.shapes);
