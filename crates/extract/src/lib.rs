@@ -196,12 +196,31 @@ impl Knowledge {
         } else {
             LatinRules::English
         };
-        let key_strings: Vec<String> = a
+        // A key is a prefix of its folded word, save Polish soft endings
+        // made hard, which are spelt out in one buffer.
+        let mut respelt = String::new();
+        let key_spans: Vec<Result<usize, (usize, usize)>> = a
             .tokens
             .iter()
-            .map(|t| text::stem(&t.folded, t.script, latin))
+            .map(|t| match text::stem_parts(&t.folded, t.script, latin) {
+                (stem, "") => Ok(stem.len()),
+                (stem, ending) => {
+                    let from = respelt.len();
+                    respelt.push_str(stem);
+                    respelt.push_str(ending);
+                    Err((from, respelt.len()))
+                }
+            })
             .collect();
-        let keys: Vec<&str> = key_strings.iter().map(String::as_str).collect();
+        let keys: Vec<&str> = a
+            .tokens
+            .iter()
+            .zip(&key_spans)
+            .map(|(t, span)| match *span {
+                Ok(len) => &t.folded[..len],
+                Err((from, to)) => &respelt[from..to],
+            })
+            .collect();
         let words = self.vocabulary.document(&a.tokens, &keys);
 
         let hits = entities::resolve(
@@ -297,8 +316,18 @@ impl Knowledge {
                 end: ce,
                 text: a.text[s..e].to_string(),
             });
-            // "Moscow said": the government acting, not where it happens.
-            if p.kind != PlaceKind::Country && !h.metonymic {
+            // "Moscow said", "enable Moscow to conduct": the government
+            // acting, not where it happens — a capital the catalogue knows as
+            // a metonym is a place only after a place preposition ("in Moscow").
+            let acting = hits
+                .iter()
+                .any(|e| e.role == Role::Metonym && e.first <= h.first && h.first < e.last)
+                && !(h.first > 0
+                    && self
+                        .sections
+                        .locative_prepositions
+                        .contains(&a.tokens[h.first - 1].folded));
+            if p.kind != PlaceKind::Country && !h.metonymic && !acting {
                 event_places.push((h.sentence, p.id.clone(), p.country.clone()));
             }
         }

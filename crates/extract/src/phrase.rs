@@ -130,8 +130,10 @@ pub struct Vocabulary {
     words: FastMap<String, u32>,
     /// Prefix words (IDs from 1).
     prefixes: FastMap<String, u32>,
-    /// Length in bytes of the longest prefix word.
-    longest_prefix: usize,
+    /// Every beginning (at a char boundary) of a prefix word: the prefix
+    /// word's ID if it is one, else 0. A token's prefixes are looked up
+    /// only while its beginning is one of these.
+    prefix_paths: FastMap<String, u32>,
 }
 
 impl Default for Vocabulary {
@@ -140,7 +142,7 @@ impl Default for Vocabulary {
             id: VOCABULARIES.fetch_add(1, Ordering::Relaxed),
             words: FastMap::default(),
             prefixes: FastMap::default(),
-            longest_prefix: 0,
+            prefix_paths: FastMap::default(),
         }
     }
 }
@@ -172,7 +174,15 @@ impl Vocabulary {
                     }
                     Word::Prefix(p, id) => {
                         *id = intern(&mut self.prefixes, p);
-                        self.longest_prefix = self.longest_prefix.max(p.len());
+                        for (b, c) in p.char_indices() {
+                            let path = &p[..b + c.len_utf8()];
+                            if !self.prefix_paths.contains_key(path) {
+                                self.prefix_paths.insert(path.to_string(), 0);
+                            }
+                        }
+                        if !p.is_empty() {
+                            self.prefix_paths.insert(p.clone(), *id);
+                        }
                     }
                     Word::Gap => {}
                 }
@@ -219,14 +229,12 @@ impl Vocabulary {
                 None => {
                     let id = self.words.get(w).copied().unwrap_or(0);
                     let from = d.prefix_ids.len() as u32;
-                    if !self.prefixes.is_empty() {
+                    if !self.prefix_paths.is_empty() {
                         for (b, c) in w.char_indices() {
-                            let end = b + c.len_utf8();
-                            if end > self.longest_prefix {
-                                break;
-                            }
-                            if let Some(&p) = self.prefixes.get(&w[..end]) {
-                                d.prefix_ids.push(p);
+                            match self.prefix_paths.get(&w[..b + c.len_utf8()]) {
+                                None => break,
+                                Some(0) => {}
+                                Some(&p) => d.prefix_ids.push(p),
                             }
                         }
                     }

@@ -213,6 +213,8 @@ struct SectionFile {
 struct RolesSpec {
     #[serde(default)]
     location_prepositions: Vec<String>,
+    #[serde(default)]
+    locative_prepositions: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -232,6 +234,9 @@ pub struct SectionRules {
     pub extend_left: Vec<String>,
     /// Folded prepositions after which a country is a place, not an actor.
     pub location_prepositions: Vec<String>,
+    /// Folded prepositions that make a capital the place of an event, not
+    /// its government ("in Moscow", "под Минском").
+    pub locative_prepositions: Vec<String>,
 }
 
 impl SectionRules {
@@ -253,6 +258,13 @@ impl SectionRules {
             parsed
                 .roles
                 .location_prepositions
+                .iter()
+                .map(|w| crate::text::fold(w)),
+        );
+        self.locative_prepositions.extend(
+            parsed
+                .roles
+                .locative_prepositions
                 .iter()
                 .map(|w| crate::text::fold(w)),
         );

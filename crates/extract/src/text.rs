@@ -76,6 +76,14 @@ fn is_apostrophe(c: char) -> bool {
 /// Folds one character for matching: lower case, ё→е, apostrophes to `'`,
 /// dashes to `-`.
 pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(if c == '`' {
+            '\''
+        } else {
+            c.to_ascii_lowercase()
+        });
+        return;
+    }
     match c {
         'ё' | 'Ё' => out.push('е'),
         'ї' | 'Ї' => out.push('ї'),
@@ -152,6 +160,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
     let mut line_start = true;
     let mut line_tok = 0usize; // index of the first token on the current line
     let mut pending_break: Option<usize> = None; // byte offset where a sentence ends
+    let mut folded = String::new(); // the word being folded (reused)
 
     let close = |sentences: &mut Vec<Sentence>,
                  tokens: &Vec<Token>,
@@ -237,7 +246,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             let cstart = cpos;
             let mut end = i + c.len_utf8();
             cpos += 1;
-            let mut folded = String::new();
+            folded.clear();
             fold_char(c, &mut folded);
             let mut upper = c.is_uppercase() as usize;
             let mut lower = c.is_lowercase() as usize;
@@ -273,7 +282,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 end,
                 cstart,
                 cend: cpos,
-                folded,
+                folded: folded.as_str().to_owned(),
                 script,
                 all_caps: upper >= 2 && lower == 0
                     || (upper == 1 && lower == 0 && end - start == 1),
@@ -421,12 +430,12 @@ fn strip_longest<'a>(word: &'a str, endings: &[&str], min_stem: usize) -> &'a st
     word
 }
 
-/// The matching key of a folded word: case endings stripped so that
-/// inflected forms of a name share one key.
-pub fn stem_into(folded: &str, script: Script, latin: LatinRules, out: &mut String) {
-    out.clear();
+/// The matching key of a folded word as a prefix of the word and a
+/// replacement ending (Polish soft consonants): the key is
+/// `stem + ending`. Allocation-free form of [`stem_into`].
+pub fn stem_parts(folded: &str, script: Script, latin: LatinRules) -> (&str, &'static str) {
     match script {
-        Script::Cyrillic => out.push_str(strip_longest(folded, CYRILLIC_ENDINGS, 3)),
+        Script::Cyrillic => (strip_longest(folded, CYRILLIC_ENDINGS, 3), ""),
         Script::Latin => match latin {
             LatinRules::English => {
                 let w = folded
@@ -440,9 +449,9 @@ pub fn stem_into(folded: &str, script: Script, latin: LatinRules, out: &mut Stri
                     && !w.ends_with("us")
                     && !w.ends_with("is")
                 {
-                    out.push_str(&w[..w.len() - 1]);
+                    (&w[..w.len() - 1], "")
                 } else {
-                    out.push_str(w);
+                    (w, "")
                 }
             }
             LatinRules::Polish => {
@@ -456,15 +465,23 @@ pub fn stem_into(folded: &str, script: Script, latin: LatinRules, out: &mut Stri
                 };
                 if let Some(hard) = soft {
                     let cut = w.len() - w.chars().last().map_or(0, char::len_utf8);
-                    out.push_str(&w[..cut]);
-                    out.push_str(hard);
+                    (&w[..cut], hard)
                 } else {
-                    out.push_str(strip_longest(w, POLISH_ENDINGS, 3));
+                    (strip_longest(w, POLISH_ENDINGS, 3), "")
                 }
             }
         },
-        _ => out.push_str(folded),
+        _ => (folded, ""),
     }
+}
+
+/// The matching key of a folded word: case endings stripped so that
+/// inflected forms of a name share one key.
+pub fn stem_into(folded: &str, script: Script, latin: LatinRules, out: &mut String) {
+    out.clear();
+    let (stem, ending) = stem_parts(folded, script, latin);
+    out.push_str(stem);
+    out.push_str(ending);
 }
 
 /// Convenience wrapper around [`stem_into`].
