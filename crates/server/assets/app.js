@@ -338,6 +338,7 @@
       const rpx = n === 1 ? 6 : Math.min(22, 8 + 3 * Math.sqrt(n));
       const circle = svg('circle', {
         cx: c.x.toFixed(4), cy: c.y.toFixed(4), r: (rpx * unit).toFixed(5),
+        'stroke-width': (1.5 * unit).toFixed(5),
         class: 'marker d-' + c.domain, 'data-count': n, tabindex: 0, role: 'button',
       });
       const title = svg('title', {});
