@@ -130,10 +130,17 @@ pub struct Vocabulary {
     words: FastMap<String, u32>,
     /// Prefix words (IDs from 1).
     prefixes: FastMap<String, u32>,
-    /// Every beginning (at a char boundary) of a prefix word: the prefix
-    /// word's ID if it is one, else 0. A token's prefixes are looked up
-    /// only while its beginning is one of these.
-    prefix_paths: FastMap<String, u32>,
+    /// The prefix words as a byte trie: a token's prefixes are found in one
+    /// walk over its bytes.
+    prefix_trie: Vec<TrieNode>,
+}
+
+/// A node of the prefix trie: the ID of the prefix word ending here (0:
+/// none) and the edges by byte, sorted.
+#[derive(Default)]
+struct TrieNode {
+    id: u32,
+    edges: Vec<(u8, u32)>,
 }
 
 impl Default for Vocabulary {
@@ -142,7 +149,7 @@ impl Default for Vocabulary {
             id: VOCABULARIES.fetch_add(1, Ordering::Relaxed),
             words: FastMap::default(),
             prefixes: FastMap::default(),
-            prefix_paths: FastMap::default(),
+            prefix_trie: vec![TrieNode::default()],
         }
     }
 }
@@ -174,14 +181,21 @@ impl Vocabulary {
                     }
                     Word::Prefix(p, id) => {
                         *id = intern(&mut self.prefixes, p);
-                        for (b, c) in p.char_indices() {
-                            let path = &p[..b + c.len_utf8()];
-                            if !self.prefix_paths.contains_key(path) {
-                                self.prefix_paths.insert(path.to_string(), 0);
-                            }
-                        }
                         if !p.is_empty() {
-                            self.prefix_paths.insert(p.clone(), *id);
+                            let mut node = 0usize;
+                            for &b in p.as_bytes() {
+                                let edges = &self.prefix_trie[node].edges;
+                                node = match edges.binary_search_by_key(&b, |e| e.0) {
+                                    Ok(at) => edges[at].1 as usize,
+                                    Err(at) => {
+                                        let child = self.prefix_trie.len();
+                                        self.prefix_trie.push(TrieNode::default());
+                                        self.prefix_trie[node].edges.insert(at, (b, child as u32));
+                                        child
+                                    }
+                                };
+                            }
+                            self.prefix_trie[node].id = *id;
                         }
                     }
                     Word::Gap => {}
@@ -229,13 +243,18 @@ impl Vocabulary {
                 None => {
                     let id = self.words.get(w).copied().unwrap_or(0);
                     let from = d.prefix_ids.len() as u32;
-                    if !self.prefix_paths.is_empty() {
-                        for (b, c) in w.char_indices() {
-                            match self.prefix_paths.get(&w[..b + c.len_utf8()]) {
-                                None => break,
-                                Some(0) => {}
-                                Some(&p) => d.prefix_ids.push(p),
-                            }
+                    // A prefix word ends on a char boundary of the token
+                    // when all its bytes match.
+                    let mut node = 0usize;
+                    for &b in w.as_bytes() {
+                        let edges = &self.prefix_trie[node].edges;
+                        match edges.binary_search_by_key(&b, |e| e.0) {
+                            Ok(at) => node = edges[at].1 as usize,
+                            Err(_) => break,
+                        }
+                        let id = self.prefix_trie[node].id;
+                        if id != 0 {
+                            d.prefix_ids.push(id);
                         }
                     }
                     let x = (id, from, d.prefix_ids.len() as u32);
