@@ -434,7 +434,11 @@ async fn hostile_source_text_comes_back_verbatim_as_json_with_strict_headers() {
         .unwrap()
         .starts_with("text/html"));
     // The SVG namespace name is an identifier, not an address to fetch.
-    let page = r.text().await.unwrap().replace("http://www.w3.org/2000/svg", "");
+    let page = r
+        .text()
+        .await
+        .unwrap()
+        .replace("http://www.w3.org/2000/svg", "");
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("//cdn"));
     assert!(
         !page.contains("<script>") && !page.contains("style=\""),

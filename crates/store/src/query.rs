@@ -117,6 +117,10 @@ pub struct EventExtent {
     pub last: Option<String>,
 }
 
+/// Bounding boxes up to this many square degrees are looked up in the
+/// events R*Tree; larger ones filter rows read in date order.
+const RTREE_MAX_AREA: f64 = 100.0;
+
 /// Marks FTS5 puts around matched words in snippets.
 pub const SNIPPET_OPEN: char = '\u{E000}';
 /// See [`SNIPPET_OPEN`].
@@ -147,10 +151,18 @@ impl Store {
         let mut args: Vec<Value> = Vec::new();
         let mut from = "events e".to_string();
         if let Some([min_lon, min_lat, max_lon, max_lat]) = q.bbox {
-            from = "events_rtree r JOIN events e ON e.id = r.id".into();
-            wheres.push(
-                "r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?".into(),
-            );
+            if (max_lon - min_lon) * (max_lat - min_lat) <= RTREE_MAX_AREA {
+                // A small box: the R*Tree finds its few events directly.
+                from = "events_rtree r JOIN events e ON e.id = r.id".into();
+                wheres.push(
+                    "r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?"
+                        .into(),
+                );
+            } else {
+                // A large box holds most events: reading rows newest first
+                // through the date index and stopping at the limit is faster.
+                wheres.push("e.lat >= ? AND e.lat <= ? AND e.lon >= ? AND e.lon <= ?".into());
+            }
             args.extend([min_lat, max_lat, min_lon, max_lon].map(Value::Real));
         }
         if !q.types.is_empty() {
