@@ -218,6 +218,14 @@ impl Vocabulary {
                 Word::Gap => {}
             }
         }
+        set.word_bits.clear();
+        for &id in by_word.keys() {
+            bit_set(&mut set.word_bits, id);
+        }
+        set.prefix_bits.clear();
+        for &id in by_prefix.keys() {
+            bit_set(&mut set.prefix_bits, id);
+        }
         set.by_word_id = by_word;
         set.by_prefix_id = by_prefix;
         set.linked = self.id;
@@ -312,6 +320,23 @@ pub struct PhraseSet<P> {
     by_word_id: FastMap<u32, Vec<usize>>,
     /// First prefix words by ID.
     by_prefix_id: FastMap<u32, Vec<usize>>,
+    /// Bit sets of the IDs in `by_word_id` and `by_prefix_id`, to pass
+    /// over tokens that start no phrase of the set without hashing.
+    word_bits: Vec<u64>,
+    prefix_bits: Vec<u64>,
+}
+
+fn bit_set(bits: &mut Vec<u64>, id: u32) {
+    let (w, b) = (id as usize / 64, id % 64);
+    if bits.len() <= w {
+        bits.resize(w + 1, 0);
+    }
+    bits[w] |= 1 << b;
+}
+
+fn bit_has(bits: &[u64], id: u32) -> bool {
+    bits.get(id as usize / 64)
+        .is_some_and(|w| w & (1 << (id % 64)) != 0)
 }
 
 impl<P> Default for PhraseSet<P> {
@@ -323,6 +348,8 @@ impl<P> Default for PhraseSet<P> {
             linked: 0,
             by_word_id: FastMap::default(),
             by_prefix_id: FastMap::default(),
+            word_bits: Vec::new(),
+            prefix_bits: Vec::new(),
         }
     }
 }
@@ -439,14 +466,15 @@ impl<P> PhraseSet<P> {
         if self.phrases.is_empty() {
             return hits;
         }
-        let mut seen: Vec<usize> = Vec::new();
         for i in range.clone() {
             let (f, k) = (d.folded[i], d.key[i]);
             let prefixes = d.prefixes(i);
-            if f == 0 && k == 0 && prefixes.is_empty() {
+            if !bit_has(&self.word_bits, f)
+                && !bit_has(&self.word_bits, k)
+                && !prefixes.iter().any(|&p| bit_has(&self.prefix_bits, p))
+            {
                 continue;
             }
-            seen.clear();
             let exact = [
                 self.by_word_id.get(&f),
                 if k != f {
@@ -456,12 +484,10 @@ impl<P> PhraseSet<P> {
                 },
             ];
             let prefixed = prefixes.iter().map(|p| self.by_prefix_id.get(p));
+            // A phrase listed under both the token's form and its key is
+            // tried twice and found twice: the duplicates go below.
             for candidates in exact.into_iter().chain(prefixed).flatten() {
                 for &pi in candidates {
-                    if seen.contains(&pi) {
-                        continue;
-                    }
-                    seen.push(pi);
                     if let Some(last) = match_ids(&self.phrases[pi].0.words, d, i, range.end) {
                         hits.push(PhraseHit {
                             phrase: pi,
@@ -473,6 +499,7 @@ impl<P> PhraseSet<P> {
             }
         }
         hits.sort_by_key(|h| (h.first, h.phrase));
+        hits.dedup_by_key(|h| (h.first, h.phrase));
         hits
     }
 
