@@ -43,6 +43,10 @@ PY
 measure ingest "$bin" --db "$work/bench.db" ingest "$work/corpus"
 measure extract "$bin" --db "$work/bench.db" extract
 echo "(extract uses $(nproc) cores; per core ≈ total / $(nproc))"
+# The engine alone on one thread, documents in memory (no store, no ingest):
+# MB/s per core measured in CPU time, so other load on the machine counts less.
+cargo build --release -q -p watchfloor-extract --example throughput
+echo -n "engine   "; BENCH_MB=$target_mb target/release/examples/throughput
 
 # Knowledge load time (catalogue + gazetteer + rules), best of 5.
 python3 - "$bin" <<'PY'
