@@ -21,31 +21,10 @@ import json
 import os
 import pathlib
 import re
-import subprocess
 import sys
 import tempfile
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
-
-
-def chromium(*args, timeout=120):
-    with tempfile.TemporaryDirectory() as profile:
-        cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0:
-        raise SystemExit(f"chromium failed ({done.returncode}): {done.stderr[-2000:]}")
-    return done.stdout
+from headless import chromium
 
 
 def rendered_dom(path):
