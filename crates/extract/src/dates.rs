@@ -514,24 +514,13 @@ pub fn find_dates(
         let mut span = span;
         let mut end = end;
         // Ranges: between X and Y, from X to Y, X–Y, since X.
-        if span.precision == TimePrecision::Range {
-            // A day range: take a "from"/"с" just before it into the span.
+        // A day range is already a range: it only takes a "from"/"с" just
+        // before it into the span.
+        let day_range = span.precision == TimePrecision::Range;
+        if day_range {
             if let Some(start) = scan.phrase_ends_before(&lex.from, i) {
                 first = start;
             }
-            context_year = span
-                .start
-                .get(..4)
-                .and_then(|y| y.parse().ok())
-                .or(context_year);
-            out.push(DateMention {
-                first,
-                last: end.max(first + 1),
-                sentence: a.tokens[i].sentence,
-                span,
-            });
-            i = end.max(i + 1);
-            continue;
         }
         let opener_between = scan.phrase_ends_before(&lex.between, i);
         let opener_from = scan.phrase_ends_before(&lex.from, i);
@@ -548,8 +537,8 @@ pub fn find_dates(
             )
             .filter(|_| opener_between.is_some() || opener_from.is_some())
             .or(dash_next.then_some(end));
-        let mut ranged = false;
-        if let Some(next) = connective {
+        let mut ranged = day_range;
+        if let Some(next) = connective.filter(|_| !day_range) {
             if let Some((second, end2)) =
                 scan.absolute(next, span.start.get(..4).and_then(|y| y.parse().ok()))
             {

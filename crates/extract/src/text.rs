@@ -387,15 +387,6 @@ fn mark_headings(a: &mut Analysed<'_>) {
     }
 }
 
-impl Analysed<'_> {
-    /// Character offsets of a byte range.
-    pub fn char_span(&self, start: usize, end: usize) -> (usize, usize) {
-        let cs = self.text[..start].chars().count();
-        let ce = cs + self.text[start..end].chars().count();
-        (cs, ce)
-    }
-}
-
 /// Which stemming rules apply to Latin-script words of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LatinRules {
