@@ -1,50 +1,10 @@
 //! End-to-end runs of `watchfloor campaigns` and `watchfloor assess` on the
 //! seed essay.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use assert_cmd::cargo::CommandCargoExt;
+use common::{json, root, run, seeded};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn wf(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("watchfloor").expect("binary built");
-    c.arg("--db")
-        .arg(db)
-        .env_remove("WATCHFLOOR_DB")
-        .env_remove("WATCHFLOOR_DATA");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = wf(db).args(args).output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    let (code, out, err) = run(db, args);
-    assert_eq!(code, 0, "{args:?} failed: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
-}
-
-/// A database with the seed essay ingested and extracted.
-fn seeded(dir: &Path) -> PathBuf {
-    let db = dir.join("w.db");
-    let seed = root().join("data/samples/corpus/000_76fe594355a874ed.txt");
-    let (code, _, err) = run(&db, &["ingest", seed.to_str().expect("utf-8 path")]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(&db, &["extract"]);
-    assert_eq!(code, 0, "{err}");
-    db
-}
 
 fn indicator<'a>(a: &'a Value, id: &str) -> &'a Value {
     a["indicators"]

@@ -3,12 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
-use serde_json::Value;
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{json, root, run, wf};
+use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
@@ -16,30 +14,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn shared(name: &str) -> PathBuf {
     root().join("../shared").join(name)
-}
-
-fn wf(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("watchfloor").expect("binary built");
-    c.arg("--db")
-        .arg(db)
-        .env_remove("WATCHFLOOR_DB")
-        .env_remove("WATCHFLOOR_DATA");
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = wf(db).args(args).output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    let (code, out, err) = run(db, args);
-    assert_eq!(code, 0, "{args:?} failed: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {out}"))
 }
 
 #[test]

@@ -1,52 +1,10 @@
 //! End-to-end runs of `watchfloor geo rings`, `geo near` and `export
 //! geojson|csv` on the seed essay.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use assert_cmd::cargo::CommandCargoExt;
+use common::{json, ok, run, seeded};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("watchfloor")
-        .expect("binary built")
-        .arg("--db")
-        .arg(db)
-        .env_remove("WATCHFLOOR_DB")
-        .env_remove("WATCHFLOOR_DATA")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let (code, out, err) = run(db, args);
-    assert_eq!(code, 0, "{args:?} failed: {err}");
-    out
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    let out = ok(db, args);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
-}
-
-/// A database with the seed essay ingested and extracted.
-fn seeded(dir: &Path) -> PathBuf {
-    let db = dir.join("w.db");
-    let seed = root().join("data/samples/corpus/000_76fe594355a874ed.txt");
-    ok(&db, &["ingest", seed.to_str().expect("utf-8 path")]);
-    ok(&db, &["extract"]);
-    db
-}
 
 fn valid_geojson(g: &Value) {
     let problems = watchfloor_geo::rfc7946::problems(g);

@@ -5,31 +5,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
+mod common;
+
+use common::{outcome, root, wf};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn wf(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("watchfloor").expect("binary built");
-    c.arg("--db")
-        .arg(db)
-        .env_remove("WATCHFLOOR_DB")
-        .env_remove("WATCHFLOOR_DATA");
-    c
-}
-
 fn run_in(dir: &Path, db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = wf(db).current_dir(dir).args(args).output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut c = wf(db);
+    c.current_dir(dir).args(args);
+    outcome(c)
 }
 
 fn ok(dir: &Path, db: &Path, args: &[&str]) -> String {
