@@ -10,6 +10,10 @@
 
 use std::time::Instant;
 
+// The allocator the binary uses (see crates/watchfloor/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use watchfloor_extract::Knowledge;
 use watchfloor_model::{Document, DocumentFormat};
 

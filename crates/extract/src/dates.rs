@@ -291,7 +291,7 @@ impl Scan<'_, '_> {
     fn skip_year_words(&self, mut i: usize) -> usize {
         while self
             .tok(i)
-            .is_some_and(|t| self.lex.year_words.contains(&t.folded))
+            .is_some_and(|t| self.lex.year_words.iter().any(|w| *w == t.folded))
             && self.same_sentence(i - 1, i)
         {
             i += 1;
@@ -448,7 +448,7 @@ impl Scan<'_, '_> {
         }
         // N units ago.
         let n = self.number(i)?;
-        let u = *self.lex.unit_words.get(&self.tok(i + 1)?.folded)?;
+        let u = *self.lex.unit_words.get(self.tok(i + 1)?.folded.as_str())?;
         let end = self.phrase_at(&self.lex.ago_words, i + 2)?;
         Some((shift(anchor, u, -(n as i32))?, end))
     }

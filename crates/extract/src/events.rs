@@ -58,9 +58,15 @@ fn clauses(a: &Analysed<'_>, sentence: usize) -> Vec<std::ops::Range<usize>> {
     let mut start = range.start;
     for i in range.clone().skip(1) {
         let gap = &a.text[a.tokens[i - 1].end..a.tokens[i].start];
-        let hard =
-            gap.contains(';') || gap.contains(" – ") || gap.contains(" — ") || gap.contains(':');
-        let soft = gap.contains(',') && CLAUSE_OPENERS.contains(&a.tokens[i].folded.as_str());
+        // Most gaps are one space: no punctuation to look at.
+        let plain = gap == " ";
+        let hard = !plain
+            && (gap.contains(';')
+                || gap.contains(" – ")
+                || gap.contains(" — ")
+                || gap.contains(':'));
+        let soft =
+            !plain && gap.contains(',') && CLAUSE_OPENERS.contains(&a.tokens[i].folded.as_str());
         // "… will not recognise X and will not help Y": a coordinated verb
         // phrase with its own auxiliary is a clause of its own.
         let coordinated = a.tokens[i].folded == "and"
@@ -356,7 +362,7 @@ fn modality_of(
                 && !after_bare_be
                 && !proper
             {
-                nearest = Some((c.first - i, Modality::Observed, t.folded.clone()));
+                nearest = Some((c.first - i, Modality::Observed, t.folded.to_string()));
                 break;
             }
         }
@@ -467,7 +473,9 @@ fn actors_of(
         while i > 0 && matches!(a.tokens[i - 1].folded.as_str(), "the" | "a") {
             i -= 1;
         }
-        i > 0 && preps.contains(&a.tokens[i - 1].folded) && a.tokens[i - 1].sentence == h.sentence
+        i > 0
+            && preps.iter().any(|p| *p == a.tokens[i - 1].folded)
+            && a.tokens[i - 1].sentence == h.sentence
     };
     let possessive = |h: &EntityHit| {
         let t = &a.tokens[h.last - 1];

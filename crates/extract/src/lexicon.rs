@@ -41,6 +41,9 @@ impl std::hash::Hasher for FoldHasher {
 /// Hash map with [`FoldHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FoldHasher>>;
 
+/// Hash set with [`FoldHasher`].
+pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FoldHasher>>;
+
 /// Token key ID 0: a word no name contains.
 const UNKNOWN: u32 = 0;
 const ROOT: u32 = 0;

@@ -277,7 +277,7 @@ impl Knowledge {
         };
 
         let mut entity_records: Vec<EntityRecord> = Vec::new();
-        let mut entity_slot: HashMap<usize, usize> = HashMap::new();
+        let mut entity_slot: lexicon::FastMap<usize, usize> = Default::default();
         for h in hits.iter().filter(|h| h.role != Role::Demonym) {
             let e = &self.catalogue.entities()[h.entity];
             let slot = *entity_slot.entry(h.entity).or_insert_with(|| {
@@ -293,7 +293,7 @@ impl Knowledge {
         }
 
         let mut place_records: Vec<PlaceRecord> = Vec::new();
-        let mut place_slot: HashMap<usize, usize> = HashMap::new();
+        let mut place_slot: lexicon::FastMap<usize, usize> = Default::default();
         let mut event_places = Vec::new();
         for h in &place_hits {
             let p = &self.gazetteer.places[h.place];
@@ -326,7 +326,8 @@ impl Knowledge {
                     && self
                         .sections
                         .locative_prepositions
-                        .contains(&a.tokens[h.first - 1].folded));
+                        .iter()
+                        .any(|p| *p == a.tokens[h.first - 1].folded));
             if p.kind != PlaceKind::Country && !h.metonymic && !acting {
                 event_places.push((h.sentence, p.id.clone(), p.country.clone()));
             }

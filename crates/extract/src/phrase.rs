@@ -203,15 +203,35 @@ impl Vocabulary {
             }
         }
         let mut by_word: FastMap<u32, Vec<usize>> = FastMap::default();
+        let mut by_pair: FastMap<(u32, u32), Vec<usize>> = FastMap::default();
         let mut by_prefix: FastMap<u32, Vec<usize>> = FastMap::default();
+        let ids = |w: &Word| match w {
+            Word::Exact {
+                folded_id, key_id, ..
+            } if key_id != folded_id => [Some(*folded_id), Some(*key_id)],
+            Word::Exact { folded_id, .. } => [Some(*folded_id), None],
+            _ => [None, None],
+        };
         for (index, (phrase, _)) in set.phrases.iter().enumerate() {
             match &phrase.words[0] {
-                Word::Exact {
-                    folded_id, key_id, ..
-                } => {
-                    by_word.entry(*folded_id).or_default().push(index);
-                    if key_id != folded_id {
-                        by_word.entry(*key_id).or_default().push(index);
+                first @ Word::Exact { .. } => {
+                    let second = phrase.words.get(1).map(ids).unwrap_or_default();
+                    for a in ids(first).into_iter().flatten() {
+                        // Phrases of two exact words and more are indexed by
+                        // their first two words: a frequent first word
+                        // ("joint", "common") then tries only its phrases
+                        // with the right second word.
+                        if second[0].is_some() {
+                            for b in second.into_iter().flatten() {
+                                let list = by_pair.entry((a, b)).or_default();
+                                if !list.contains(&index) {
+                                    list.push(index);
+                                }
+                            }
+                            by_word.entry(a).or_default();
+                        } else {
+                            by_word.entry(a).or_default().push(index);
+                        }
                     }
                 }
                 Word::Prefix(_, id) => by_prefix.entry(*id).or_default().push(index),
@@ -227,6 +247,7 @@ impl Vocabulary {
             bit_set(&mut set.prefix_bits, id);
         }
         set.by_word_id = by_word;
+        set.by_pair_id = by_pair;
         set.by_prefix_id = by_prefix;
         set.linked = self.id;
     }
@@ -243,13 +264,20 @@ impl Vocabulary {
             prefix_ids: Vec::new(),
         };
         // Each distinct folded form is looked up once.
-        let mut seen: FastMap<&'a str, (u32, u32, u32)> = FastMap::default();
+        // A token's key follows from its folded form within a document, so
+        // both IDs are remembered together.
+        let mut seen: FastMap<&'a str, (u32, u32, u32, u32)> = FastMap::default();
         for (t, key) in tokens.iter().zip(keys) {
             let w = t.folded.as_str();
-            let (id, from, to) = match seen.get(w) {
+            let (id, key_id, from, to) = match seen.get(w) {
                 Some(&x) => x,
                 None => {
                     let id = self.words.get(w).copied().unwrap_or(0);
+                    let key_id = if *key == w {
+                        id
+                    } else {
+                        self.words.get(*key).copied().unwrap_or(0)
+                    };
                     let from = d.prefix_ids.len() as u32;
                     // A prefix word ends on a char boundary of the token
                     // when all its bytes match.
@@ -265,17 +293,13 @@ impl Vocabulary {
                             d.prefix_ids.push(id);
                         }
                     }
-                    let x = (id, from, d.prefix_ids.len() as u32);
+                    let x = (id, key_id, from, d.prefix_ids.len() as u32);
                     seen.insert(w, x);
                     x
                 }
             };
             d.folded.push(id);
-            d.key.push(if *key == w {
-                id
-            } else {
-                self.words.get(*key).copied().unwrap_or(0)
-            });
+            d.key.push(key_id);
             d.prefix_at.push((from, to));
         }
         d
@@ -316,8 +340,12 @@ pub struct PhraseSet<P> {
     by_prefix: FastMap<String, Vec<usize>>,
     /// The vocabulary the set is linked to (0: none).
     linked: u64,
-    /// First words by ID (exact words under their folded form and key).
+    /// Phrases of one exact word (or an exact word before a prefix or a
+    /// gap) by the ID of their first word (under its folded form and key);
+    /// every first word has an entry, empty when its phrases are all pairs.
     by_word_id: FastMap<u32, Vec<usize>>,
+    /// Phrases starting with two exact words, by the IDs of both.
+    by_pair_id: FastMap<(u32, u32), Vec<usize>>,
     /// First prefix words by ID.
     by_prefix_id: FastMap<u32, Vec<usize>>,
     /// Bit sets of the IDs in `by_word_id` and `by_prefix_id`, to pass
@@ -347,6 +375,7 @@ impl<P> Default for PhraseSet<P> {
             by_prefix: FastMap::default(),
             linked: 0,
             by_word_id: FastMap::default(),
+            by_pair_id: FastMap::default(),
             by_prefix_id: FastMap::default(),
             word_bits: Vec::new(),
             prefix_bits: Vec::new(),
@@ -475,13 +504,31 @@ impl<P> PhraseSet<P> {
             {
                 continue;
             }
+            let k = if k != f { k } else { 0 };
+            let (f2, k2) = if i + 1 < range.end {
+                let (f2, k2) = (d.folded[i + 1], d.key[i + 1]);
+                (f2, if k2 != f2 { k2 } else { 0 })
+            } else {
+                (0, 0)
+            };
+            let pair = |a: u32, b: u32| {
+                if a == 0 || b == 0 {
+                    None
+                } else {
+                    self.by_pair_id.get(&(a, b))
+                }
+            };
             let exact = [
                 self.by_word_id.get(&f),
-                if k != f {
+                if k != 0 {
                     self.by_word_id.get(&k)
                 } else {
                     None
                 },
+                pair(f, f2),
+                pair(f, k2),
+                pair(k, f2),
+                pair(k, k2),
             ];
             let prefixed = prefixes.iter().map(|p| self.by_prefix_id.get(p));
             // A phrase listed under both the token's form and its key is

@@ -28,7 +28,8 @@ pub struct Token {
     /// Character offset one past the last character.
     pub cend: usize,
     /// Folded form (NFKC, lower case, ё→е, apostrophes folded).
-    pub folded: String,
+    /// Inline up to 24 bytes: most words need no allocation.
+    pub folded: compact_str::CompactString,
     /// Script of the word.
     pub script: Script,
     /// Every letter is upper case (acronyms).
@@ -75,6 +76,7 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Folds one character for matching: lower case, ё→е, apostrophes to `'`,
 /// dashes to `-`.
+#[inline]
 pub fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(if c == '`' {
@@ -84,6 +86,17 @@ pub fn fold_char(c: char, out: &mut String) {
         });
         return;
     }
+    // The basic Russian alphabet is its own normal form: lower case is a
+    // fixed offset (checked against the general path in the tests).
+    match c {
+        'а'..='я' => out.push(c),
+        'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        _ => fold_char_general(c, out),
+    }
+}
+
+#[inline(never)]
+fn fold_char_general(c: char, out: &mut String) {
     match c {
         'ё' | 'Ё' => out.push('е'),
         'ї' | 'Ї' => out.push('ї'),
@@ -136,8 +149,13 @@ fn script_of(word: &str) -> Script {
     }
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '\u{0300}'..='\u{036F}')
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || matches!(c, '\u{0300}'..='\u{036F}')
+    }
 }
 
 const ABBREVIATIONS: &[&str] = &[
@@ -282,7 +300,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 end,
                 cstart,
                 cend: cpos,
-                folded: folded.as_str().to_owned(),
+                folded: compact_str::CompactString::from(folded.as_str()),
                 script,
                 all_caps: upper >= 2 && lower == 0
                     || (upper == 1 && lower == 0 && end - start == 1),
@@ -543,6 +561,24 @@ mod tests {
     fn key(w: &str, latin: LatinRules) -> String {
         let f = fold(w);
         stem(&f, script_of(&f), latin)
+    }
+
+    #[test]
+    fn fast_folding_paths_agree_with_the_general_one() {
+        for c in ('\u{0}'..='\u{052F}').filter(|c| !c.is_control()) {
+            let (mut fast, mut general) = (String::new(), String::new());
+            fold_char(c, &mut fast);
+            if c.is_ascii() {
+                general.push(if c == '`' {
+                    '\''
+                } else {
+                    c.to_ascii_lowercase()
+                });
+            } else {
+                fold_char_general(c, &mut general);
+            }
+            assert_eq!(fast, general, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

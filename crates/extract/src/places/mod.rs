@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use fst::raw::{Fst, Output};
 use watchfloor_model::PlaceKind;
 
+use crate::lexicon::{FastMap, FastSet};
 use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
 use compile::{FLAG_ABBREV, FLAG_DEMONYM, FLAG_DOTTED, FLAG_PRIMARY, FLAG_TRANSLIT};
@@ -364,7 +365,7 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext) -> Vec<PlaceHit> {
     let skip = |i: usize| ctx.skip.get(i).copied().unwrap_or(false);
     // Keys written in lower case somewhere: common words that are also names.
-    let lower: HashSet<&str> = a
+    let lower: FastSet<&str> = a
         .tokens
         .iter()
         .zip(keys)
@@ -374,7 +375,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
 
     // 1. Candidate spans: longest names from capitalised words.
     let mut spans: Vec<Span> = Vec::new();
-    let mut first_words: HashMap<&str, bool> = HashMap::new();
+    let mut first_words: FastMap<&str, bool> = FastMap::default();
     for s in &a.sentences {
         let mut i = s.tokens.start;
         while i < s.tokens.end {
@@ -580,7 +581,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
     // One sense per name per document: the best-supported one, unless a
     // mention was pinned by its container.
-    let mut by_name: HashMap<u64, (usize, f64)> = HashMap::new();
+    let mut by_name: FastMap<u64, (usize, f64)> = FastMap::default();
     for (s, c) in spans.iter().zip(&chosen) {
         if let Some((i, v)) = *c {
             let e = by_name.entry(s.value).or_insert((i, v));
@@ -591,7 +592,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
 
     // 4. Recognition: small places need support.
-    let span_first: HashSet<usize> = spans.iter().flat_map(|s| [s.first, s.last - 1]).collect();
+    let span_first: FastSet<usize> = spans.iter().flat_map(|s| [s.first, s.last - 1]).collect();
     let mut out = Vec::new();
     for (s, c) in spans.iter().zip(&chosen) {
         let Some((_, own)) = *c else { continue };

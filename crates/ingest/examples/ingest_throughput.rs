@@ -1,5 +1,5 @@
 //! Measures ingest speed: `cargo run --release -p watchfloor-ingest
-//! --example throughput -- FILE [MULTIPLIER]`. The file's text is repeated
+//! --example ingest_throughput -- FILE [MULTIPLIER]`. The file's text is repeated
 //! MULTIPLIER times (default 2000) in memory, then read with `read_bytes`;
 //! the normalise/hash/SimHash pass is timed separately.
 
@@ -8,7 +8,7 @@ use std::time::Instant;
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: throughput FILE [MULTIPLIER]");
+        eprintln!("usage: ingest_throughput FILE [MULTIPLIER]");
         std::process::exit(2);
     };
     let times: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(2000);
