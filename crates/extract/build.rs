@@ -3,6 +3,9 @@
 //! compiles the gazetteer (`data/gazetteer/`) into its index with the
 //! library's own tokenizer and stemmer (`src/text.rs`, `src/places/compile.rs`).
 
+#[allow(dead_code)]
+#[path = "src/hash.rs"]
+mod hash;
 #[allow(dead_code, unused_imports, clippy::all)]
 #[path = "src/text.rs"]
 mod text;

@@ -265,7 +265,7 @@ impl Scan<'_, '_> {
             let start = at - p.len();
             if p.iter()
                 .enumerate()
-                .all(|(k, w)| self.tok(start + k).is_some_and(|t| &t.folded == w))
+                .all(|(k, w)| self.tok(start + k).is_some_and(|t| t.folded == *w))
                 && self.same_sentence(start, at)
             {
                 return Some(start);
@@ -279,7 +279,7 @@ impl Scan<'_, '_> {
             if !p.is_empty()
                 && p.iter()
                     .enumerate()
-                    .all(|(k, w)| self.tok(at + k).is_some_and(|t| &t.folded == w))
+                    .all(|(k, w)| self.tok(at + k).is_some_and(|t| t.folded == *w))
                 && self.same_sentence(at, at + p.len() - 1)
             {
                 return Some(at + p.len());
@@ -492,16 +492,46 @@ pub fn find_dates(
     let published = published
         .and_then(|p| p.get(..10))
         .and_then(|p| p.parse::<Date>().ok());
-    let months = a
-        .tokens
+    // Looked up once per distinct word: (month, may start an expression).
+    // Every expression starts with a number, a month or the first word of
+    // a relative expression (which needs a publication date): other tokens
+    // are passed over without trying each form.
+    let per_form: Vec<(Option<(u8, bool)>, bool)> = a
+        .forms
+        .first_token
         .iter()
-        .map(|t| lex.months.get(t.folded.as_str()).copied())
+        .map(|&ti| {
+            let t = &a.tokens[ti as usize];
+            if t.script == Script::Digits {
+                return (None, true);
+            }
+            let month = lex.months.get(t.folded.as_str()).copied();
+            let relative =
+                published.is_some() && lex.relative_by_first.contains_key(t.folded.as_str());
+            (month, month.is_some() || relative)
+        })
+        .collect();
+    let months: Vec<Option<(u8, bool)>> = a
+        .forms
+        .of_token
+        .iter()
+        .map(|&f| per_form[f as usize].0)
+        .collect();
+    let starts: Vec<bool> = a
+        .forms
+        .of_token
+        .iter()
+        .map(|&f| per_form[f as usize].1)
         .collect();
     let scan = Scan { lex, a, months };
     let mut out = Vec::new();
     let mut context_year = published.map(|d| d.year());
     let mut i = 0;
     while i < a.tokens.len() {
+        if !starts[i] {
+            i += 1;
+            continue;
+        }
         let Some((span, end)) = scan
             .day_range(i, context_year)
             .or_else(|| scan.relative(i, published))

@@ -192,7 +192,19 @@ pub fn resolve(
     a: &Analysed<'_>,
     words: &DocWords<'_>,
 ) -> Vec<EntityHit> {
-    let encoded = index.lexicon.encode(words.keys);
+    // Looked up once per distinct word.
+    let per_form: Vec<u32> = a
+        .forms
+        .first_token
+        .iter()
+        .map(|&ti| index.lexicon.key_id(words.keys[ti as usize]))
+        .collect();
+    let encoded: Vec<u32> = a
+        .forms
+        .of_token
+        .iter()
+        .map(|&f| per_form[f as usize])
+        .collect();
     let mut hits = Vec::new();
     for hit in index.lexicon.find(&encoded) {
         let sentence = a.tokens[hit.first].sentence;
@@ -228,7 +240,7 @@ pub fn resolve(
         let mut first = hit.first;
         if catalogue.entities()[r.entity].kind == "agreement" {
             while first > sentence_range.start
-                && extend_left.iter().any(|w| w == &a.tokens[first - 1].folded)
+                && extend_left.iter().any(|w| *w == a.tokens[first - 1].folded)
                 && a.text[a.tokens[first - 1].end..a.tokens[first].start]
                     .trim()
                     .is_empty()

@@ -3,46 +3,7 @@
 //! longest known name starting at each token in one left-to-right pass,
 //! whatever the names' case endings.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
-/// A fast, non-cryptographic hasher for the trie's small integer keys and
-/// the key dictionary (the input is the engine's own, not an attacker's
-/// choice of hash-flooding keys: a pathological text only slows one
-/// document).
-#[derive(Default, Clone, Copy)]
-pub struct FoldHasher(u64);
-
-impl std::hash::Hasher for FoldHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(buf));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64);
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(n as u64);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-/// Hash map with [`FoldHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FoldHasher>>;
-
-/// Hash set with [`FoldHasher`].
-pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FoldHasher>>;
+pub use crate::hash::{FastMap, FastSet, FoldHasher};
 
 /// Token key ID 0: a word no name contains.
 const UNKNOWN: u32 = 0;
@@ -146,9 +107,12 @@ impl<P> Lexicon<P> {
     /// Maps a document's token keys to this lexicon's key IDs, for
     /// [`Lexicon::find`].
     pub fn encode(&self, keys: &[&str]) -> Vec<u32> {
-        keys.iter()
-            .map(|k| self.keys.get(*k).copied().unwrap_or(UNKNOWN))
-            .collect()
+        keys.iter().map(|k| self.key_id(k)).collect()
+    }
+
+    /// The ID of one token key ([`UNKNOWN`], 0, for a key no name has).
+    pub fn key_id(&self, key: &str) -> u32 {
+        self.keys.get(key).copied().unwrap_or(UNKNOWN)
     }
 
     /// Longest names, left to right, not overlapping.

@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod dates;
 pub mod entities;
 pub mod events;
+mod hash;
 pub mod lexicon;
 pub mod phrase;
 pub mod places;
@@ -198,30 +199,42 @@ impl Knowledge {
         };
         // A key is a prefix of its folded word, save Polish soft endings
         // made hard, which are spelt out in one buffer.
+        // Stemmed once per distinct word.
         let mut respelt = String::new();
         let key_spans: Vec<Result<usize, (usize, usize)>> = a
-            .tokens
+            .forms
+            .first_token
             .iter()
-            .map(|t| match text::stem_parts(&t.folded, t.script, latin) {
-                (stem, "") => Ok(stem.len()),
-                (stem, ending) => {
-                    let from = respelt.len();
-                    respelt.push_str(stem);
-                    respelt.push_str(ending);
-                    Err((from, respelt.len()))
+            .map(|&ti| {
+                let t = &a.tokens[ti as usize];
+                match text::stem_parts(&t.folded, t.script, latin) {
+                    (stem, "") => Ok(stem.len()),
+                    (stem, ending) => {
+                        let from = respelt.len();
+                        respelt.push_str(stem);
+                        respelt.push_str(ending);
+                        Err((from, respelt.len()))
+                    }
                 }
             })
             .collect();
-        let keys: Vec<&str> = a
-            .tokens
+        let form_keys: Vec<&str> = a
+            .forms
+            .first_token
             .iter()
             .zip(&key_spans)
-            .map(|(t, span)| match *span {
-                Ok(len) => &t.folded[..len],
+            .map(|(&ti, span)| match *span {
+                Ok(len) => &a.tokens[ti as usize].folded[..len],
                 Err((from, to)) => &respelt[from..to],
             })
             .collect();
-        let words = self.vocabulary.document(&a.tokens, &keys);
+        let keys: Vec<&str> = a
+            .forms
+            .of_token
+            .iter()
+            .map(|&f| form_keys[f as usize])
+            .collect();
+        let words = self.vocabulary.document(&a, &keys);
 
         let hits = entities::resolve(
             &self.names,

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::lexicon::FastMap;
 
-use crate::text::{stem, LatinRules, Script, Token};
+use crate::text::{stem, Analysed, LatinRules, Script, Token};
 
 /// A phrase word. The IDs are the word's numbers in the [`Vocabulary`] the
 /// set is linked to (0 while unlinked).
@@ -95,7 +95,7 @@ fn word_matches(w: &Word, t: &Token, key: &str) -> bool {
         // cues spell their inflection out with `*`, since stems would
         // conflate forms that differ in meaning (создан / создание).
         Word::Exact { folded, key: k, .. } => {
-            &t.folded == folded || (t.script == Script::Latin && key == k)
+            t.folded == *folded || (t.script == Script::Latin && key == k)
         }
         Word::Prefix(p, _) => t.folded.starts_with(p.as_str()),
         Word::Gap => true,
@@ -252,8 +252,10 @@ impl Vocabulary {
         set.linked = self.id;
     }
 
-    /// A document's tokens (and their stemmed keys) as word IDs.
-    pub fn document<'a>(&self, tokens: &'a [Token], keys: &'a [&'a str]) -> DocWords<'a> {
+    /// A document's tokens (and their stemmed keys) as word IDs, looked up
+    /// once per distinct word.
+    pub fn document<'a>(&self, a: &'a Analysed<'_>, keys: &'a [&'a str]) -> DocWords<'a> {
+        let tokens = &a.tokens[..];
         let mut d = DocWords {
             vocabulary: self.id,
             tokens,
@@ -263,41 +265,38 @@ impl Vocabulary {
             prefix_at: Vec::with_capacity(tokens.len()),
             prefix_ids: Vec::new(),
         };
-        // Each distinct folded form is looked up once.
-        // A token's key follows from its folded form within a document, so
-        // both IDs are remembered together.
-        let mut seen: FastMap<&'a str, (u32, u32, u32, u32)> = FastMap::default();
-        for (t, key) in tokens.iter().zip(keys) {
-            let w = t.folded.as_str();
-            let (id, key_id, from, to) = match seen.get(w) {
-                Some(&x) => x,
-                None => {
-                    let id = self.words.get(w).copied().unwrap_or(0);
-                    let key_id = if *key == w {
-                        id
-                    } else {
-                        self.words.get(*key).copied().unwrap_or(0)
-                    };
-                    let from = d.prefix_ids.len() as u32;
-                    // A prefix word ends on a char boundary of the token
-                    // when all its bytes match.
-                    let mut node = 0usize;
-                    for &b in w.as_bytes() {
-                        let edges = &self.prefix_trie[node].edges;
-                        match edges.binary_search_by_key(&b, |e| e.0) {
-                            Ok(at) => node = edges[at].1 as usize,
-                            Err(_) => break,
-                        }
-                        let id = self.prefix_trie[node].id;
-                        if id != 0 {
-                            d.prefix_ids.push(id);
-                        }
+        let per_form: Vec<(u32, u32, u32, u32)> = a
+            .forms
+            .first_token
+            .iter()
+            .map(|&ti| {
+                let (w, key) = (tokens[ti as usize].folded.as_str(), keys[ti as usize]);
+                let id = self.words.get(w).copied().unwrap_or(0);
+                let key_id = if key == w {
+                    id
+                } else {
+                    self.words.get(key).copied().unwrap_or(0)
+                };
+                let from = d.prefix_ids.len() as u32;
+                // A prefix word ends on a char boundary of the token when
+                // all its bytes match.
+                let mut node = 0usize;
+                for &b in w.as_bytes() {
+                    let edges = &self.prefix_trie[node].edges;
+                    match edges.binary_search_by_key(&b, |e| e.0) {
+                        Ok(at) => node = edges[at].1 as usize,
+                        Err(_) => break,
                     }
-                    let x = (id, key_id, from, d.prefix_ids.len() as u32);
-                    seen.insert(w, x);
-                    x
+                    let id = self.prefix_trie[node].id;
+                    if id != 0 {
+                        d.prefix_ids.push(id);
+                    }
                 }
-            };
+                (id, key_id, from, d.prefix_ids.len() as u32)
+            })
+            .collect();
+        for &f in &a.forms.of_token {
+            let (id, key_id, from, to) = per_form[f as usize];
             d.folded.push(id);
             d.key.push(key_id);
             d.prefix_at.push((from, to));

@@ -68,6 +68,49 @@ pub struct Analysed<'t> {
     pub tokens: Vec<Token>,
     /// Sentences in order.
     pub sentences: Vec<Sentence>,
+    /// The distinct folded words of the text.
+    pub forms: Forms,
+}
+
+/// The distinct folded words ("forms") of a text. Tokens spelt alike share
+/// a form, so that what depends only on the word (its stem, its IDs in
+/// the lexicons) is worked out once per form instead of once per token.
+#[derive(Debug, Clone, Default)]
+pub struct Forms {
+    /// Each token's form (an index into `first_token`).
+    pub of_token: Vec<u32>,
+    /// Each form's first token, whose `folded` spells the form.
+    pub first_token: Vec<u32>,
+}
+
+impl Forms {
+    fn of(tokens: &[Token]) -> Forms {
+        let mut index: crate::hash::FastMap<&str, u32> = crate::hash::FastMap::default();
+        index.reserve(tokens.len() / 2);
+        let mut forms = Forms {
+            of_token: Vec::with_capacity(tokens.len()),
+            first_token: Vec::new(),
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            let next = forms.first_token.len() as u32;
+            let form = *index.entry(t.folded.as_str()).or_insert(next);
+            if form == next {
+                forms.first_token.push(i as u32);
+            }
+            forms.of_token.push(form);
+        }
+        forms
+    }
+
+    /// Number of distinct forms.
+    pub fn len(&self) -> usize {
+        self.first_token.len()
+    }
+
+    /// Whether the text has no words.
+    pub fn is_empty(&self) -> bool {
+        self.first_token.is_empty()
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -364,10 +407,12 @@ pub fn analyse(text: &str) -> Analysed<'_> {
         }
     }
     set_char_offsets(text, &mut sentences);
+    let forms = Forms::of(&tokens);
     let mut analysed = Analysed {
         text,
         tokens,
         sentences,
+        forms,
     };
     mark_headings(&mut analysed);
     analysed
