@@ -90,38 +90,33 @@ impl Store {
         record: &ExtractRecord,
         extractor: &str,
     ) -> Result<(), StoreError> {
+        self.save_extractions(&[(document_id, record)], extractor)
+    }
+
+    /// Replaces the stored extractions of several documents in one
+    /// transaction: all of them land or none does, and a batch costs one
+    /// commit instead of one per document.
+    pub fn save_extractions(
+        &mut self,
+        records: &[(i64, &ExtractRecord)],
+        extractor: &str,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "DELETE FROM event_entities WHERE event_id IN (SELECT id FROM events WHERE document_id = ?1)",
-            [document_id],
-        )?;
-        tx.execute("DELETE FROM events WHERE document_id = ?1", [document_id])?;
-        tx.execute("DELETE FROM mentions WHERE document_id = ?1", [document_id])?;
-        tx.execute(
-            "INSERT OR REPLACE INTO extractions (document_id, extractor, extracted_at, record)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![
-                document_id,
-                extractor,
-                now_rfc3339(),
-                serde_json::to_string(record)?
-            ],
-        )?;
         {
+            let mut clear_links = tx.prepare_cached(
+                "DELETE FROM event_entities WHERE event_id IN (SELECT id FROM events WHERE document_id = ?1)",
+            )?;
+            let mut clear_events =
+                tx.prepare_cached("DELETE FROM events WHERE document_id = ?1")?;
+            let mut clear_mentions =
+                tx.prepare_cached("DELETE FROM mentions WHERE document_id = ?1")?;
+            let mut extraction = tx.prepare_cached(
+                "INSERT OR REPLACE INTO extractions (document_id, extractor, extracted_at, record)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
             let mut mention = tx.prepare_cached(
                 "INSERT INTO mentions (document_id, entity_id, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
-            for entity in &record.entities {
-                for m in &entity.mentions {
-                    mention.execute(params![
-                        document_id,
-                        entity.id,
-                        m.start as i64,
-                        m.end as i64,
-                        m.text
-                    ])?;
-                }
-            }
             let mut event = tx.prepare_cached(
                 "INSERT INTO events (document_id, seq, type, domain, modality, date_start, date_end,
                      date_precision, actors, entities, place, country, lat, lon, confidence,
@@ -131,37 +126,60 @@ impl Store {
             let mut link = tx.prepare_cached(
                 "INSERT INTO event_entities (event_id, entity_id, role) VALUES (?1, ?2, ?3)",
             )?;
-            for (seq, e) in record.events.iter().enumerate() {
-                let place = e
-                    .place
-                    .as_ref()
-                    .and_then(|p| record.places.iter().find(|x| &x.id == p));
-                event.execute(params![
+            let extracted_at = now_rfc3339();
+            for &(document_id, record) in records {
+                clear_links.execute([document_id])?;
+                clear_events.execute([document_id])?;
+                clear_mentions.execute([document_id])?;
+                extraction.execute(params![
                     document_id,
-                    seq as i64,
-                    e.event_type.as_str(),
-                    e.domain.as_str(),
-                    e.modality.as_str(),
-                    e.date.as_ref().map(|d| d.start.clone()),
-                    e.date.as_ref().map(|d| d.end.clone()),
-                    e.date.as_ref().map(|d| d.precision.as_str()),
-                    serde_json::to_string(&e.actors)?,
-                    serde_json::to_string(&e.entities)?,
-                    e.place,
-                    e.country,
-                    place.and_then(|p| p.lat),
-                    place.and_then(|p| p.lon),
-                    e.confidence,
-                    e.evidence.start as i64,
-                    e.evidence.end as i64,
-                    e.evidence.text,
+                    extractor,
+                    extracted_at,
+                    serde_json::to_string(record)?
                 ])?;
-                let event_id = tx.last_insert_rowid();
-                for a in &e.actors {
-                    link.execute(params![event_id, a, "actor"])?;
+                for entity in &record.entities {
+                    for m in &entity.mentions {
+                        mention.execute(params![
+                            document_id,
+                            entity.id,
+                            m.start as i64,
+                            m.end as i64,
+                            m.text
+                        ])?;
+                    }
                 }
-                for a in &e.entities {
-                    link.execute(params![event_id, a, "involved"])?;
+                for (seq, e) in record.events.iter().enumerate() {
+                    let place = e
+                        .place
+                        .as_ref()
+                        .and_then(|p| record.places.iter().find(|x| &x.id == p));
+                    event.execute(params![
+                        document_id,
+                        seq as i64,
+                        e.event_type.as_str(),
+                        e.domain.as_str(),
+                        e.modality.as_str(),
+                        e.date.as_ref().map(|d| d.start.clone()),
+                        e.date.as_ref().map(|d| d.end.clone()),
+                        e.date.as_ref().map(|d| d.precision.as_str()),
+                        serde_json::to_string(&e.actors)?,
+                        serde_json::to_string(&e.entities)?,
+                        e.place,
+                        e.country,
+                        place.and_then(|p| p.lat),
+                        place.and_then(|p| p.lon),
+                        e.confidence,
+                        e.evidence.start as i64,
+                        e.evidence.end as i64,
+                        e.evidence.text,
+                    ])?;
+                    let event_id = tx.last_insert_rowid();
+                    for a in &e.actors {
+                        link.execute(params![event_id, a, "actor"])?;
+                    }
+                    for a in &e.entities {
+                        link.execute(params![event_id, a, "involved"])?;
+                    }
                 }
             }
         }
@@ -284,4 +302,111 @@ struct StoredEventRow {
     country: Option<String>,
     confidence: f64,
     evidence: watchfloor_model::Evidence,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{InsertOutcome, NewDocument};
+
+    fn stored(store: &mut Store, text: &str) -> i64 {
+        let document = Document {
+            source: format!("{text}.txt"),
+            title: None,
+            published: Some("2024-01-02".into()),
+            language: Some("en".into()),
+            format: DocumentFormat::Text,
+            encoding: "utf-8".into(),
+            text: text.into(),
+        };
+        match store
+            .insert_document(&NewDocument {
+                document: &document,
+                hash: &format!("sha256:{text}"),
+                simhash: text.len() as u64 * 0x9e37_79b9,
+                bytes: text.len(),
+            })
+            .unwrap()
+        {
+            InsertOutcome::Stored { id } => id,
+            other => panic!("not stored: {other:?}"),
+        }
+    }
+
+    /// A record with `events` exercise events, each naming Belarus as actor.
+    fn record(events: usize) -> ExtractRecord {
+        let event = serde_json::json!({
+            "type": "exercise", "domain": "military", "modality": "observed",
+            "date": null, "actors": ["country:BLR"], "entities": [],
+            "place": null, "country": "BLR", "confidence": 0.7,
+            "evidence": {"start": 0, "end": 5, "text": "Drill"}, "cues": ["drill"]
+        });
+        serde_json::from_value(serde_json::json!({
+            "doc": {"id": "sha256:x", "source": "x.txt", "title": null, "language": "en",
+                    "published": null, "chars": 5},
+            "entities": [{"id": "country:BLR", "kind": "country", "name": "Belarus",
+                          "mentions": [{"start": 0, "end": 5, "text": "Drill"}]}],
+            "places": [],
+            "events": vec![event; events],
+        }))
+        .unwrap()
+    }
+
+    fn count(store: &Store, table: &str, document_id: i64) -> i64 {
+        store
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE document_id = ?1"),
+                [document_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn a_batch_is_saved_whole_and_saving_again_replaces_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        let (a, b) = (
+            stored(&mut store, "first text"),
+            stored(&mut store, "second text"),
+        );
+        let (ra, rb) = (record(2), record(3));
+        store.save_extractions(&[(a, &ra), (b, &rb)], "v1").unwrap();
+        assert_eq!(
+            (count(&store, "events", a), count(&store, "events", b)),
+            (2, 3)
+        );
+        assert_eq!(count(&store, "mentions", b), 1);
+        assert_eq!(store.extraction(b).unwrap(), Some(rb));
+        assert!(store.documents_to_extract("v1").unwrap().is_empty());
+        // A new extractor version re-extracts; its batch replaces the rows.
+        assert_eq!(store.documents_to_extract("v2").unwrap(), vec![a, b]);
+        let one = record(1);
+        store
+            .save_extractions(&[(a, &one), (b, &one)], "v2")
+            .unwrap();
+        assert_eq!(
+            (count(&store, "events", a), count(&store, "events", b)),
+            (1, 1)
+        );
+        let links: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM event_entities", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(links, 2, "one actor link per remaining event");
+    }
+
+    #[test]
+    fn a_failing_batch_leaves_nothing_behind() {
+        let mut store = Store::open_in_memory().unwrap();
+        let a = stored(&mut store, "first text");
+        let r = record(2);
+        // The second document does not exist: its rows break a foreign key,
+        // and the first document's rows must not land either.
+        assert!(store
+            .save_extractions(&[(a, &r), (a + 100, &r)], "v1")
+            .is_err());
+        assert_eq!(count(&store, "events", a), 0);
+        assert_eq!(store.extraction(a).unwrap(), None);
+    }
 }

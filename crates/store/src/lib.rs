@@ -83,6 +83,15 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A 64 MiB page cache (SQLite's default is 2 MiB): a batch of
+        // extractions touches many index pages, and with a small cache they
+        // are spilled to the WAL and written again and again within one
+        // transaction.
+        conn.pragma_update(None, "cache_size", -65536)?;
+        // Statement journals (every insert that fires a trigger keeps one)
+        // in memory instead of temporary files: they were most of the
+        // writes of a stored extraction.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         let mut store = Store { conn, path };
         schema::migrate(&mut store.conn)?;
         Ok(store)

@@ -123,6 +123,16 @@ pub fn run_stored(k: &Knowledge, store: &mut Store) -> Result<ExitCode> {
         .progress_chars("=> "),
     );
     let mut events = 0usize;
+    // Each batch is written in one transaction while the next one is being
+    // extracted: a killed run loses at most the batches not yet committed,
+    // which the next run extracts again.
+    let mut pending: Vec<(i64, ExtractRecord)> = Vec::new();
+    let save = |store: &mut Store, records: &[(i64, ExtractRecord)]| -> Result<usize> {
+        let refs: Vec<(i64, &ExtractRecord)> = records.iter().map(|(id, r)| (*id, r)).collect();
+        store.save_extractions(&refs, &k.version)?;
+        bar.inc(records.len() as u64);
+        Ok(records.iter().map(|(_, r)| r.events.len()).sum())
+    };
     for batch in todo.chunks(BATCH) {
         let mut docs = Vec::with_capacity(batch.len());
         for &id in batch {
@@ -130,16 +140,18 @@ pub fn run_stored(k: &Knowledge, store: &mut Store) -> Result<ExitCode> {
                 docs.push((id, d));
             }
         }
-        let records: Vec<(i64, ExtractRecord)> = docs
-            .par_iter()
-            .map(|(id, (hash, doc))| (*id, k.extract(doc, hash)))
-            .collect();
-        for (id, record) in records {
-            events += record.events.len();
-            store.save_extraction(id, &record, &k.version)?;
-            bar.inc(1);
-        }
+        let (saved, records) = rayon::join(
+            || save(store, &pending),
+            || {
+                docs.par_iter()
+                    .map(|(id, (hash, doc))| (*id, k.extract(doc, hash)))
+                    .collect::<Vec<(i64, ExtractRecord)>>()
+            },
+        );
+        events += saved?;
+        pending = records;
     }
+    events += save(store, &pending)?;
     bar.finish_and_clear();
     println!(
         "extract: {} documents extracted, {} events stored (engine {})",
