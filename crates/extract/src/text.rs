@@ -208,6 +208,46 @@ const ABBREVIATIONS: &[&str] = &[
     "п", "пп", "д", "ген", "см",
 ];
 
+/// A position in a text read a character at a time, with ASCII decoded
+/// without the general UTF-8 path.
+struct Cursor<'t> {
+    text: &'t str,
+    /// Byte offset of the next character (always a char boundary).
+    pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    /// The next character and its byte offset, without moving.
+    #[inline]
+    fn peek(&self) -> Option<(usize, char)> {
+        let b = *self.text.as_bytes().get(self.pos)?;
+        if b < 0x80 {
+            Some((self.pos, b as char))
+        } else {
+            self.text[self.pos..].chars().next().map(|c| (self.pos, c))
+        }
+    }
+
+    /// The next character and its byte offset.
+    #[inline]
+    fn next(&mut self) -> Option<(usize, char)> {
+        let next = self.peek()?;
+        self.pos += next.1.len_utf8();
+        Some(next)
+    }
+
+    /// The ASCII letters and digits from here on (not consumed).
+    #[inline]
+    fn ascii_alphanumeric_run(&self) -> &'t [u8] {
+        let rest = &self.text.as_bytes()[self.pos..];
+        let n = rest
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        &rest[..n]
+    }
+}
+
 /// Cuts a text into tokens and sentences. Never fails; offsets always lie
 /// on character boundaries.
 pub fn analyse(text: &str) -> Analysed<'_> {
@@ -216,7 +256,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
     let mut sentence_start = 0usize;
     let mut sentence_tok = 0usize;
     let mut paragraph = 0usize;
-    let mut chars = text.char_indices().peekable();
+    let mut chars = Cursor { text, pos: 0 };
     let mut cpos = 0usize;
     let mut line_start = true;
     let mut line_tok = 0usize; // index of the first token on the current line
@@ -313,7 +353,19 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             let mut lower = c.is_lowercase() as usize;
             let capitalised = c.is_uppercase();
             loop {
-                match chars.peek().copied() {
+                // ASCII letters and digits, the common case, a byte at a time.
+                let run = chars.ascii_alphanumeric_run();
+                if !run.is_empty() {
+                    for &b in run {
+                        folded.push(b.to_ascii_lowercase() as char);
+                        upper += b.is_ascii_uppercase() as usize;
+                        lower += b.is_ascii_lowercase() as usize;
+                    }
+                    cpos += run.len();
+                    chars.pos += run.len();
+                    end = chars.pos;
+                }
+                match chars.peek() {
                     Some((j, d)) if is_word_char(d) => {
                         chars.next();
                         fold_char(d, &mut folded);
@@ -376,7 +428,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             if !is_abbrev && !is_decimal {
                 // Take closing quotes/brackets with the sentence.
                 let mut end = i + c.len_utf8();
-                while let Some((j, d)) = chars.peek().copied() {
+                while let Some((j, d)) = chars.peek() {
                     if matches!(d, '"' | '”' | '»' | ')' | '’' | '.' | '!' | '?') {
                         chars.next();
                         cpos += 1;

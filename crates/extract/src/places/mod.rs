@@ -365,17 +365,30 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext) -> Vec<PlaceHit> {
     let skip = |i: usize| ctx.skip.get(i).copied().unwrap_or(false);
     // Keys written in lower case somewhere: common words that are also names.
+    // (Marked per distinct word first, so each is hashed once.)
+    let mut lower_form = vec![false; a.forms.len()];
+    for (t, &f) in a.tokens.iter().zip(&a.forms.of_token) {
+        if !t.capitalised && t.script == Script::Latin {
+            lower_form[f as usize] = true;
+        }
+    }
     let lower: FastSet<&str> = a
-        .tokens
+        .forms
+        .first_token
         .iter()
-        .zip(keys)
-        .filter(|(t, _)| !t.capitalised && t.script == Script::Latin)
-        .map(|(_, k)| *k)
+        .zip(&lower_form)
+        .filter(|(_, &is_lower)| is_lower)
+        .map(|(&ti, _)| keys[ti as usize])
         .collect();
 
     // 1. Candidate spans: longest names from capitalised words.
     let mut spans: Vec<Span> = Vec::new();
-    let mut first_words: FastMap<&str, bool> = FastMap::default();
+    let mut first_words: Vec<Option<bool>> = vec![None; a.forms.len()];
+    // The first skipped token at or after each token (a name stops there).
+    let mut next_skip = vec![a.tokens.len(); a.tokens.len() + 1];
+    for i in (0..a.tokens.len()).rev() {
+        next_skip[i] = if skip(i) { i } else { next_skip[i + 1] };
+    }
     for s in &a.sentences {
         let mut i = s.tokens.start;
         while i < s.tokens.end {
@@ -384,14 +397,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 i += 1;
                 continue;
             }
-            let mut limit = s.tokens.end;
-            if let Some(k) = (i..s.tokens.end).find(|&k| skip(k)) {
-                limit = k;
-            }
+            let limit = next_skip[i].min(s.tokens.end);
             // Most capitalised words start no name; remember them per document.
-            let starts = *first_words
-                .entry(keys[i])
-                .or_insert_with(|| g.starts_a_name(keys[i]));
+            let starts = *first_words[a.forms.of_token[i] as usize]
+                .get_or_insert_with(|| g.starts_a_name(keys[i]));
             if !starts {
                 i += 1;
                 continue;
