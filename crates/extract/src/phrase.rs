@@ -204,6 +204,7 @@ impl Vocabulary {
         }
         let mut by_word: FastMap<u32, Vec<usize>> = FastMap::default();
         let mut by_pair: FastMap<(u32, u32), Vec<usize>> = FastMap::default();
+        let mut by_pair_prefix: FastMap<(u32, u32), Vec<usize>> = FastMap::default();
         let mut by_prefix: FastMap<u32, Vec<usize>> = FastMap::default();
         let ids = |w: &Word| match w {
             Word::Exact {
@@ -216,7 +217,19 @@ impl Vocabulary {
             match &phrase.words[0] {
                 first @ Word::Exact { .. } => {
                     let second = phrase.words.get(1).map(ids).unwrap_or_default();
+                    let second_prefix = match phrase.words.get(1) {
+                        Some(Word::Prefix(p, id)) if !p.is_empty() => Some(*id),
+                        _ => None,
+                    };
                     for a in ids(first).into_iter().flatten() {
+                        // "military train*": by the first word and the prefix.
+                        if let Some(b) = second_prefix {
+                            let list = by_pair_prefix.entry((a, b)).or_default();
+                            if !list.contains(&index) {
+                                list.push(index);
+                            }
+                            continue;
+                        }
                         // Phrases of two exact words and more are indexed by
                         // their first two words: a frequent first word
                         // ("joint", "common") then tries only its phrases
@@ -228,7 +241,6 @@ impl Vocabulary {
                                     list.push(index);
                                 }
                             }
-                            by_word.entry(a).or_default();
                         } else {
                             by_word.entry(a).or_default().push(index);
                         }
@@ -238,9 +250,22 @@ impl Vocabulary {
                 Word::Gap => {}
             }
         }
+        by_word.retain(|_, list| !list.is_empty());
         set.word_bits.clear();
+        set.single_bits.clear();
         for &id in by_word.keys() {
             bit_set(&mut set.word_bits, id);
+            bit_set(&mut set.single_bits, id);
+        }
+        set.second_bits.clear();
+        for &(a, b) in by_pair.keys() {
+            bit_set(&mut set.word_bits, a);
+            bit_set(&mut set.second_bits, b);
+        }
+        set.pair_prefix_bits.clear();
+        for &(a, _) in by_pair_prefix.keys() {
+            bit_set(&mut set.word_bits, a);
+            bit_set(&mut set.pair_prefix_bits, a);
         }
         set.prefix_bits.clear();
         for &id in by_prefix.keys() {
@@ -248,6 +273,7 @@ impl Vocabulary {
         }
         set.by_word_id = by_word;
         set.by_pair_id = by_pair;
+        set.by_pair_prefix_id = by_pair_prefix;
         set.by_prefix_id = by_prefix;
         set.linked = self.id;
     }
@@ -345,12 +371,21 @@ pub struct PhraseSet<P> {
     by_word_id: FastMap<u32, Vec<usize>>,
     /// Phrases starting with two exact words, by the IDs of both.
     by_pair_id: FastMap<(u32, u32), Vec<usize>>,
+    /// Phrases starting with an exact word and a prefix, by the IDs of
+    /// both.
+    by_pair_prefix_id: FastMap<(u32, u32), Vec<usize>>,
     /// First prefix words by ID.
     by_prefix_id: FastMap<u32, Vec<usize>>,
     /// Bit sets of the IDs in `by_word_id` and `by_prefix_id`, to pass
     /// over tokens that start no phrase of the set without hashing.
     word_bits: Vec<u64>,
     prefix_bits: Vec<u64>,
+    /// IDs with phrases of their own in `by_word_id`.
+    single_bits: Vec<u64>,
+    /// IDs that are the second word of a pair in `by_pair_id`.
+    second_bits: Vec<u64>,
+    /// IDs that are the first word of a pair in `by_pair_prefix_id`.
+    pair_prefix_bits: Vec<u64>,
 }
 
 fn bit_set(bits: &mut Vec<u64>, id: u32) {
@@ -375,9 +410,13 @@ impl<P> Default for PhraseSet<P> {
             linked: 0,
             by_word_id: FastMap::default(),
             by_pair_id: FastMap::default(),
+            by_pair_prefix_id: FastMap::default(),
             by_prefix_id: FastMap::default(),
             word_bits: Vec::new(),
             prefix_bits: Vec::new(),
+            single_bits: Vec::new(),
+            second_bits: Vec::new(),
+            pair_prefix_bits: Vec::new(),
         }
     }
 }
@@ -510,29 +549,56 @@ impl<P> PhraseSet<P> {
             } else {
                 (0, 0)
             };
+            // Each table is asked only when the bit sets say it may hold
+            // the word: most tokens that pass the filter start a phrase
+            // of one kind only.
+            let single = |a: u32| {
+                if a != 0 && bit_has(&self.single_bits, a) {
+                    self.by_word_id.get(&a)
+                } else {
+                    None
+                }
+            };
             let pair = |a: u32, b: u32| {
-                if a == 0 || b == 0 {
+                if a == 0 || b == 0 || !bit_has(&self.second_bits, b) {
                     None
                 } else {
                     self.by_pair_id.get(&(a, b))
                 }
             };
             let exact = [
-                self.by_word_id.get(&f),
-                if k != 0 {
-                    self.by_word_id.get(&k)
-                } else {
-                    None
-                },
+                single(f),
+                single(k),
                 pair(f, f2),
                 pair(f, k2),
                 pair(k, f2),
                 pair(k, k2),
             ];
             let prefixed = prefixes.iter().map(|p| self.by_prefix_id.get(p));
+            let next_prefixes = if i + 1 < range.end
+                && (bit_has(&self.pair_prefix_bits, f) || bit_has(&self.pair_prefix_bits, k))
+            {
+                d.prefixes(i + 1)
+            } else {
+                &[]
+            };
+            let pair_prefixed = next_prefixes.iter().flat_map(|&p| {
+                [f, k].map(|a| {
+                    if a == 0 {
+                        None
+                    } else {
+                        self.by_pair_prefix_id.get(&(a, p))
+                    }
+                })
+            });
             // A phrase listed under both the token's form and its key is
             // tried twice and found twice: the duplicates go below.
-            for candidates in exact.into_iter().chain(prefixed).flatten() {
+            for candidates in exact
+                .into_iter()
+                .chain(prefixed)
+                .chain(pair_prefixed)
+                .flatten()
+            {
                 for &pi in candidates {
                     if let Some(last) = match_ids(&self.phrases[pi].0.words, d, i, range.end) {
                         hits.push(PhraseHit {
