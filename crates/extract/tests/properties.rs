@@ -84,3 +84,95 @@ fn empty_and_whitespace_documents_give_empty_records() {
         check(t, None);
     }
 }
+
+/// Words that share forms, keys and prefixes, so that random phrases and
+/// texts over them meet every way a cue can match.
+const WORDS: &[&str] = &[
+    "military",
+    "Military",
+    "train",
+    "training",
+    "trains",
+    "joint",
+    "exercise",
+    "exercises",
+    "the",
+    "in",
+    "Russia's",
+    "troops",
+    "deploy",
+    "deployed",
+    "не",
+    "учения",
+    "учений",
+    "w",
+    "sign",
+    "signed",
+    "common",
+    "market",
+    "markets",
+];
+
+fn phrase() -> impl Strategy<Value = String> {
+    let word = (prop::sample::select(WORDS), any::<bool>()).prop_map(|(w, star)| {
+        let w = w.to_lowercase().replace("'s", "");
+        if star {
+            format!("{}*", w.chars().take(4).collect::<String>())
+        } else {
+            w
+        }
+    });
+    (
+        word.clone(),
+        prop::collection::vec(prop_oneof![word, Just("~".to_string())], 0..3),
+    )
+        .prop_map(|(first, rest)| {
+            std::iter::once(first)
+                .chain(rest)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Matching over word IDs (with its indexes by first words, pairs and
+    /// prefixes) finds exactly what matching over strings finds.
+    #[test]
+    fn cue_matching_by_ids_equals_matching_by_strings(
+        phrases in prop::collection::vec(phrase(), 1..12),
+        words in prop::collection::vec(prop::sample::select(WORDS), 0..30),
+        from in 0usize..5,
+    ) {
+        use watchfloor_extract::phrase::{PhraseSet, Vocabulary};
+        use watchfloor_extract::text::{analyse, stem, LatinRules};
+        let mut set = PhraseSet::default();
+        for p in &phrases {
+            set.add(p, ());
+        }
+        let text = words.join(" ");
+        let a = analyse(&text);
+        let keys: Vec<String> = a
+            .tokens
+            .iter()
+            .map(|t| stem(&t.folded, t.script, LatinRules::English))
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let range = from.min(a.tokens.len())..a.tokens.len();
+        let by_strings: Vec<(usize, usize, usize)> = set
+            .find(&a.tokens, &keys, range.clone())
+            .iter()
+            .map(|h| (h.first, h.last, h.phrase))
+            .collect();
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.link(&mut set);
+        let d = vocabulary.document(&a, &keys);
+        let by_ids: Vec<(usize, usize, usize)> = set
+            .find_in(&d, range)
+            .iter()
+            .map(|h| (h.first, h.last, h.phrase))
+            .collect();
+        prop_assert_eq!(by_ids, by_strings, "phrases {:?} text {:?}", phrases, text);
+    }
+}
