@@ -319,6 +319,28 @@ pub enum EvalCommand {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Score toponym recognition on real Russian, Ukrainian and Polish news:
+    /// place mentions against the LOC mentions of the SlavicNER corpus
+    /// (precision, recall, F1 on exact and overlapping spans, per language).
+    SlavicNer {
+        /// The corpus folder (raw/, ner/, SPLIT_*.txt), or `slavic-ner`
+        /// (looked up under ../shared/bench).
+        #[arg(default_value = "slavic-ner")]
+        corpus: String,
+        /// Which documents: a `SPLIT_<name>.txt` of the corpus
+        /// (`cross-topic_test`, `single_out_topic_test`, …) or `all`.
+        #[arg(long, default_value = "cross-topic_test")]
+        split: String,
+        /// Languages to read.
+        #[arg(long, value_delimiter = ',', default_value = "ru,uk,pl")]
+        lang: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+        /// Only the first N documents.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
 }
 
 pub fn knowledge(cli_data: &Option<PathBuf>) -> Result<Knowledge> {
@@ -573,6 +595,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format == ListFormat::Json,
             limit,
         ),
+        Command::Eval(EvalCommand::SlavicNer {
+            corpus,
+            split,
+            lang,
+            format,
+            limit,
+        }) => {
+            if let Some(l) = lang
+                .iter()
+                .find(|l| !crate::toponym_eval::LANGUAGES.contains(&l.as_str()))
+            {
+                anyhow::bail!("language {l:?}: Watchfloor reads ru, uk and pl of this corpus");
+            }
+            crate::toponym_eval::run(
+                &knowledge(&cli.data)?,
+                &corpus,
+                &split,
+                &lang,
+                format == ListFormat::Json,
+                limit,
+            )
+        }
         Command::Eval(EvalCommand::Gold { gold, format }) => {
             let knowledge = knowledge(&cli.data)?;
             let store = if cli.db.exists() {

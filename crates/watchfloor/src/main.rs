@@ -12,6 +12,7 @@ mod geoparse_eval;
 mod ingest_cmd;
 mod report_cmd;
 mod serve_cmd;
+mod toponym_eval;
 
 use std::process::ExitCode;
 
