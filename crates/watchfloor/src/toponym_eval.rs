@@ -179,7 +179,7 @@ pub fn run(
         let parts: Vec<_> = p.components().collect();
         (parts.len() == 4).then(|| parts[2].as_os_str().to_string_lossy().into_owned())
     };
-    docs.retain(|p| lang_of(p).is_some_and(|l| languages.iter().any(|x| *x == l)));
+    docs.retain(|p| lang_of(p).is_some_and(|l| languages.contains(&l)));
     if let Some(n) = limit {
         docs.truncate(n);
     }
