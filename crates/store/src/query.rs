@@ -20,6 +20,8 @@ pub struct EventQuery {
     pub from: Option<String>,
     /// Only events starting on or before this day (`YYYY-MM-DD`).
     pub to: Option<String>,
+    /// What to do with undated events.
+    pub undated: Undated,
     /// Only located events inside `[min_lon, min_lat, max_lon, max_lat]`.
     pub bbox: Option<[f64; 4]>,
     /// Only events read from this document.
@@ -28,6 +30,35 @@ pub struct EventQuery {
     pub limit: i64,
     /// Skip this many rows first.
     pub offset: i64,
+}
+
+/// Whether a listing keeps events without a date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Undated {
+    /// Kept unless a date bound (`from`, `to`) is given.
+    #[default]
+    Auto,
+    /// Kept whatever the date bounds (they apply to dated events only).
+    Include,
+    /// Left out.
+    Exclude,
+    /// Only undated events (date bounds are then ignored).
+    Only,
+}
+
+impl Undated {
+    /// The names the API takes.
+    pub const NAMES: &'static [&'static str] = &["include", "exclude", "only"];
+
+    /// Reads `include`, `exclude` or `only`.
+    pub fn parse(name: &str) -> Option<Undated> {
+        match name {
+            "include" => Some(Undated::Include),
+            "exclude" => Some(Undated::Exclude),
+            "only" => Some(Undated::Only),
+            _ => None,
+        }
+    }
 }
 
 /// One event as the workbench lists it.
@@ -50,10 +81,15 @@ pub struct EventRow {
     pub domain: String,
     /// Modality, e.g. `observed`.
     pub modality: String,
+    /// Actor entity IDs, most active first.
+    pub actors: Vec<String>,
     /// First day (`YYYY-MM-DD`), if dated.
     pub date_start: Option<String>,
     /// Last day, if dated.
     pub date_end: Option<String>,
+    /// How precisely it is dated (`day`, `month`, `year`, `range`,
+    /// `relative`), if dated.
+    pub date_precision: Option<String>,
     /// Gazetteer place ID, if placed.
     pub place: Option<String>,
     /// ISO country code, if known.
@@ -171,13 +207,35 @@ impl Store {
         if !q.modalities.is_empty() {
             wheres.push(in_list("e.modality", &q.modalities, &mut args));
         }
+        let mut dated: Vec<&str> = Vec::new();
+        let mut bounds: Vec<Value> = Vec::new();
         if let Some(d) = &q.from {
-            wheres.push("e.date_start >= ?".into());
-            args.push(Value::Text(d.clone()));
+            dated.push("e.date_start >= ?");
+            bounds.push(Value::Text(d.clone()));
         }
         if let Some(d) = &q.to {
-            wheres.push("e.date_start <= ?".into());
-            args.push(Value::Text(d.clone()));
+            dated.push("e.date_start <= ?");
+            bounds.push(Value::Text(d.clone()));
+        }
+        match q.undated {
+            Undated::Auto => {
+                wheres.extend(dated.iter().map(|c| c.to_string()));
+                args.append(&mut bounds);
+            }
+            Undated::Include if !dated.is_empty() => {
+                wheres.push(format!(
+                    "(e.date_start IS NULL OR ({}))",
+                    dated.join(" AND ")
+                ));
+                args.append(&mut bounds);
+            }
+            Undated::Include => {}
+            Undated::Exclude => {
+                wheres.extend(dated.iter().map(|c| c.to_string()));
+                wheres.push("e.date_start IS NOT NULL".into());
+                args.append(&mut bounds);
+            }
+            Undated::Only => wheres.push("e.date_start IS NULL".into()),
         }
         if let Some(id) = q.document {
             wheres.push("e.document_id = ?".into());
@@ -193,35 +251,48 @@ impl Store {
         let sql = format!(
             "SELECT e.id, e.document_id, d.title, d.source, d.published, e.type, e.domain,
                     e.modality, e.date_start, e.date_end, e.place, e.country, e.lat, e.lon,
-                    e.confidence, e.evidence_start, e.evidence_end, e.evidence_text
+                    e.confidence, e.evidence_start, e.evidence_end, e.evidence_text, e.actors,
+                    e.date_precision
              FROM {from} JOIN documents d ON d.id = e.document_id
              {where_sql}
              ORDER BY e.date_start DESC, e.id DESC LIMIT ? OFFSET ?"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok(EventRow {
-                id: r.get(0)?,
-                document_id: r.get(1)?,
-                title: r.get(2)?,
-                source: r.get(3)?,
-                published: r.get(4)?,
-                event_type: r.get(5)?,
-                domain: r.get(6)?,
-                modality: r.get(7)?,
-                date_start: r.get(8)?,
-                date_end: r.get(9)?,
-                place: r.get(10)?,
-                country: r.get(11)?,
-                lat: r.get(12)?,
-                lon: r.get(13)?,
-                confidence: r.get(14)?,
-                evidence_start: r.get(15)?,
-                evidence_end: r.get(16)?,
-                evidence_text: r.get(17)?,
-            })
+            let actors: String = r.get(18)?;
+            Ok((
+                actors,
+                EventRow {
+                    id: r.get(0)?,
+                    document_id: r.get(1)?,
+                    title: r.get(2)?,
+                    source: r.get(3)?,
+                    published: r.get(4)?,
+                    event_type: r.get(5)?,
+                    domain: r.get(6)?,
+                    modality: r.get(7)?,
+                    date_start: r.get(8)?,
+                    date_end: r.get(9)?,
+                    place: r.get(10)?,
+                    country: r.get(11)?,
+                    lat: r.get(12)?,
+                    lon: r.get(13)?,
+                    confidence: r.get(14)?,
+                    evidence_start: r.get(15)?,
+                    evidence_end: r.get(16)?,
+                    evidence_text: r.get(17)?,
+                    actors: Vec::new(),
+                    date_precision: r.get(19)?,
+                },
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (actors, mut row) = row?;
+            row.actors = serde_json::from_str(&actors)?;
+            out.push(row);
+        }
+        Ok(out)
     }
 
     /// Documents whose title or text contain every word of `text`, best
