@@ -262,6 +262,33 @@ pub fn apply(k: &mut Knowledge, catalogue: Catalogue, edits: &[Value]) {
     k.version = format!("{}+edits.{}", k.version, &hex::encode(h.finalize())[..12]);
 }
 
+/// `k` with the catalogue edits stored through the API merged in (edits
+/// that no longer fit are skipped with a warning on stderr). For any
+/// command that extracts from a database the workbench edits, so that it
+/// extracts with the same catalogue: `with_edits(Knowledge::embedded()?,
+/// &store.catalogue_entities()?)`.
+pub fn with_edits(mut k: Knowledge, edits: &[watchfloor_store::EditedEntity]) -> Knowledge {
+    if edits.is_empty() {
+        return k;
+    }
+    let values: Vec<Value> = edits
+        .iter()
+        .filter_map(|e| match serde_json::from_str(&e.entity) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                eprintln!(
+                    "warning: catalogue edit {} is not JSON ({err}); skipped",
+                    e.id
+                );
+                None
+            }
+        })
+        .collect();
+    let (merged, used) = usable(values);
+    apply(&mut k, merged, &used);
+    k
+}
+
 /// A catalogue entity as JSON, in the shape the API takes back.
 pub fn entity_json(e: &Entity) -> Value {
     let mut m = Map::new();

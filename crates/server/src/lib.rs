@@ -159,23 +159,8 @@ impl App {
         let k = if edits.is_empty() {
             self.base_knowledge()?
         } else {
-            let values: Vec<serde_json::Value> = edits
-                .iter()
-                .filter_map(|e| match serde_json::from_str(&e.entity) {
-                    Ok(v) => Some(v),
-                    Err(err) => {
-                        eprintln!(
-                            "warning: catalogue edit {} is not JSON ({err}); skipped",
-                            e.id
-                        );
-                        None
-                    }
-                })
-                .collect();
-            let (merged, used) = catalogue::usable(values);
-            let mut k = Knowledge::embedded().map_err(|e| ApiError::Internal(e.to_string()))?;
-            catalogue::apply(&mut k, merged, &used);
-            Arc::new(k)
+            let base = Knowledge::embedded().map_err(|e| ApiError::Internal(e.to_string()))?;
+            Arc::new(catalogue::with_edits(base, &edits))
         };
         *slot = Some((generation, k.clone()));
         Ok(k)

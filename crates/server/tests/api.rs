@@ -265,6 +265,31 @@ async fn every_write_is_in_the_audit_trail_with_who_and_when() {
     s.get("/api/events", &analyst).await;
     let (_, again) = s.get("/api/audit", &s.admin).await;
     assert_eq!(again["audit"].as_array().unwrap().len(), 3);
+    // Revoking is a write.
+    let ana_id = trail[2]["target"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("token:")
+        .unwrap()
+        .to_string();
+    let r = s
+        .http
+        .delete(s.url(&format!("/api/tokens/{ana_id}")))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, again) = s.get("/api/audit", &s.admin).await;
+    let last = &again["audit"][0];
+    assert_eq!(
+        (&last["action"], &last["target"], &last["token_name"]),
+        (
+            &json!("token.revoke"),
+            &json!(format!("token:{ana_id}")),
+            &json!("first admin")
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -401,6 +426,16 @@ async fn inputs_are_bounded_with_clear_400s_and_413() {
         ("/api/documents?limit=5000", "invalid_limit"),
         ("/api/documents/abc", "invalid_id"),
         ("/api/indicators?to=soon", "invalid_date"),
+        ("/api/events?undated=sometimes", "invalid_undated"),
+        ("/api/export/events.csv?bbox=1,2,3", "invalid_bbox"),
+        ("/api/report.html?since=2024-02-30", "invalid_date"),
+        (
+            "/api/report.html?campaign=x&colour=red",
+            "unknown_parameter",
+        ),
+        ("/api/catalogue/entities?limit=1001", "invalid_limit"),
+        ("/api/catalogue/entities?kind=spaceship", "invalid_kind"),
+        ("/api/catalogue/entities/bad%20id", "invalid_id"),
     ];
     for (path, want) in cases {
         let (st, v) = s.get(path, &s.admin).await;
@@ -430,6 +465,20 @@ async fn inputs_are_bounded_with_clear_400s_and_413() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let long_q = format!("/api/catalogue/entities?q={}", "a".repeat(201));
+    let (st, v) = s.get(&long_q, &s.admin).await;
+    assert_eq!((st, code(&v)), (StatusCode::BAD_REQUEST, "invalid_query"));
+    // A catalogue entity is a small JSON body: 64 KB at most.
+    let big = json!({"kind": "agreement", "name": "X", "note": "n".repeat(70 * 1024)});
+    let r = s
+        .http
+        .put(s.url("/api/catalogue/entities/agreement:BIG"))
+        .bearer_auth(&analyst)
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
