@@ -868,9 +868,39 @@ async fn undated_events_are_kept_or_left_out_as_asked() {
             .await,
         Vec::<String>::new()
     );
-    // Newest first, undated last.
+    // Newest first, undated last, and paged across both.
     let (_, v) = s.get("/api/events?undated=include", &s.admin).await;
     assert_eq!(v["events"][3]["type"], "exercise");
+    let page = |q: &'static str| {
+        let s = &s;
+        async move {
+            let (_, v) = s.get(&format!("/api/events?{q}"), &s.admin).await;
+            v["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["type"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        page("from=2020-01-01&to=2024-12-31&undated=include").await,
+        [
+            "nuclear_posture",
+            "agreement_signed",
+            "deployment",
+            "exercise"
+        ]
+    );
+    assert_eq!(
+        page("from=2020-01-01&to=2024-12-31&undated=include&limit=2&offset=2").await,
+        ["deployment", "exercise"]
+    );
+    assert_eq!(
+        page("from=2020-01-01&to=2024-12-31&undated=include&limit=1&offset=3").await,
+        ["exercise"]
+    );
+
     let (st, v) = s.get("/api/events?undated=sometimes", &s.admin).await;
     assert_eq!((st, code(&v)), (StatusCode::BAD_REQUEST, "invalid_undated"));
 }

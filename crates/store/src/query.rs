@@ -207,56 +207,83 @@ impl Store {
         if !q.modalities.is_empty() {
             wheres.push(in_list("e.modality", &q.modalities, &mut args));
         }
-        let mut dated: Vec<&str> = Vec::new();
-        let mut bounds: Vec<Value> = Vec::new();
-        if let Some(d) = &q.from {
-            dated.push("e.date_start >= ?");
-            bounds.push(Value::Text(d.clone()));
-        }
-        if let Some(d) = &q.to {
-            dated.push("e.date_start <= ?");
-            bounds.push(Value::Text(d.clone()));
-        }
-        match q.undated {
-            Undated::Auto => {
-                wheres.extend(dated.iter().map(|c| c.to_string()));
-                args.append(&mut bounds);
-            }
-            Undated::Include if !dated.is_empty() => {
-                wheres.push(format!(
-                    "(e.date_start IS NULL OR ({}))",
-                    dated.join(" AND ")
-                ));
-                args.append(&mut bounds);
-            }
-            Undated::Include => {}
-            Undated::Exclude => {
-                wheres.extend(dated.iter().map(|c| c.to_string()));
-                wheres.push("e.date_start IS NOT NULL".into());
-                args.append(&mut bounds);
-            }
-            Undated::Only => wheres.push("e.date_start IS NULL".into()),
-        }
         if let Some(id) = q.document {
             wheres.push("e.document_id = ?".into());
             args.push(Value::Integer(id));
         }
-        let where_sql = if wheres.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", wheres.join(" AND "))
+        let mut dated: Vec<String> = Vec::new();
+        let mut bounds: Vec<Value> = Vec::new();
+        if let Some(d) = &q.from {
+            dated.push("e.date_start >= ?".into());
+            bounds.push(Value::Text(d.clone()));
+        }
+        if let Some(d) = &q.to {
+            dated.push("e.date_start <= ?".into());
+            bounds.push(Value::Text(d.clone()));
+        }
+        // Each branch adds its date conditions to the common ones; two
+        // branches (dated in range, then undated) are two index lookups
+        // joined by UNION ALL, which is much faster than one OR.
+        let branches: Vec<(Vec<String>, Vec<Value>)> = match q.undated {
+            Undated::Auto => vec![(dated, bounds)],
+            Undated::Include if !dated.is_empty() => vec![
+                (dated, bounds),
+                (vec!["e.date_start IS NULL".into()], Vec::new()),
+            ],
+            Undated::Include => vec![(Vec::new(), Vec::new())],
+            Undated::Exclude => {
+                dated.push("e.date_start IS NOT NULL".into());
+                vec![(dated, bounds)]
+            }
+            Undated::Only => vec![(vec!["e.date_start IS NULL".into()], Vec::new())],
         };
-        args.push(Value::Integer(q.limit));
-        args.push(Value::Integer(q.offset));
-        let sql = format!(
-            "SELECT e.id, e.document_id, d.title, d.source, d.published, e.type, e.domain,
-                    e.modality, e.date_start, e.date_end, e.place, e.country, e.lat, e.lon,
-                    e.confidence, e.evidence_start, e.evidence_end, e.evidence_text, e.actors,
-                    e.date_precision
-             FROM {from} JOIN documents d ON d.id = e.document_id
-             {where_sql}
-             ORDER BY e.date_start DESC, e.id DESC LIMIT ? OFFSET ?"
-        );
+        const COLUMNS: &str = "e.id AS id, e.document_id, d.title, d.source, d.published,
+            e.type, e.domain, e.modality, e.date_start AS date_start, e.date_end, e.place,
+            e.country, e.lat, e.lon, e.confidence, e.evidence_start, e.evidence_end,
+            e.evidence_text, e.actors, e.date_precision";
+        let mut all_args: Vec<Value> = Vec::new();
+        let mut selects = Vec::new();
+        let single = branches.len() == 1;
+        for (extra, extra_args) in branches {
+            let conditions: Vec<&str> = wheres
+                .iter()
+                .chain(extra.iter())
+                .map(String::as_str)
+                .collect();
+            let where_sql = if conditions.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", conditions.join(" AND "))
+            };
+            all_args.extend(args.iter().cloned());
+            all_args.extend(extra_args);
+            let page = if single {
+                "LIMIT ? OFFSET ?"
+            } else {
+                // Enough of each branch for the page.
+                all_args.push(Value::Integer(q.limit.saturating_add(q.offset)));
+                "LIMIT ?"
+            };
+            selects.push(format!(
+                "SELECT {COLUMNS} FROM {from} JOIN documents d ON d.id = e.document_id
+                 {where_sql} ORDER BY e.date_start DESC, e.id DESC {page}"
+            ));
+        }
+        let sql = if single {
+            selects.remove(0)
+        } else {
+            let parts: Vec<String> = selects
+                .iter()
+                .map(|s| format!("SELECT * FROM ({s})"))
+                .collect();
+            format!(
+                "SELECT * FROM ({}) ORDER BY date_start DESC, id DESC LIMIT ? OFFSET ?",
+                parts.join(" UNION ALL ")
+            )
+        };
+        all_args.push(Value::Integer(q.limit));
+        all_args.push(Value::Integer(q.offset));
+        let args = all_args;
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let actors: String = r.get(18)?;
