@@ -235,6 +235,21 @@ try {
   await page.waitForSelector('#sign-in:not([hidden])', { timeout: 5000 });
   const old = await fetch(base + '/api/me', { headers: { cookie: 'watchfloor_session=' + session.value } });
   if (old.status !== 401) fail('the session still works after sign-out: ' + old.status);
+  problems.length = 0; // the 401s that brought the form back were expected
+
+  // The sign-in form: a wrong token is refused, the right one starts a new
+  // session.
+  await page.fill('#token', 'wf_' + '0'.repeat(64));
+  await page.click('#sign-in-form button');
+  await page.waitForFunction(() => document.querySelector('#sign-in-error').textContent.length > 0, null, { timeout: 5000 });
+  problems.length = 0;
+  await page.fill('#token', token);
+  await page.click('#sign-in-form button');
+  await page.waitForSelector('#workbench:not([hidden])', { timeout: 10000 });
+  const who = await page.locator('#who').textContent();
+  if (who !== 'browser (viewer)') fail('signed in as ' + who);
+  const again = (await context.cookies()).find((c) => c.name === 'watchfloor_session');
+  if (!again || again.value === session.value || !again.httpOnly) fail('the form should start a new HttpOnly session');
 
   if (external.length) fail('external requests: ' + external.join(', '));
   if (problems.length) fail(problems.join('\n'));
