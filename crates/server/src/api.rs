@@ -41,6 +41,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
         .route("/report.html", get(report_html))
         .route("/documents", get(documents).post(upload_document))
         .route("/documents/{id}", get(document))
+        .route("/extract", post(extract_stale))
         .route("/search", get(search))
         .route("/entities", get(entities))
         .route("/places", get(places))
@@ -641,6 +642,51 @@ async fn upload_document(
     })
     .await?;
     Ok((StatusCode::CREATED, Json(result)).into_response())
+}
+
+/// Largest batch of `POST /api/extract`.
+const MAX_EXTRACT_BATCH: i64 = 2000;
+
+/// Extracts again the stored documents whose extraction is missing or was
+/// made with other knowledge (after a catalogue edit, say), at most
+/// `limit` of them per call; says how many remain.
+async fn extract_stale(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Analyst, "extracting documents")?;
+    let p = Params::parse(q.as_deref(), &["limit"])?;
+    let limit = p.int("limit", 200, 1, MAX_EXTRACT_BATCH, "invalid_limit")?;
+    blocking(&app, move |app| {
+        let k = app.knowledge()?;
+        let who = actor(&caller);
+        let out = app.with_store(|s| {
+            let todo = s.documents_to_extract(&k.version)?;
+            let mut events = 0;
+            let mut done = 0;
+            for &id in todo.iter().take(limit as usize) {
+                if let Some((hash, doc)) = s.document_for_extraction(id)? {
+                    let record = k.extract(&doc, &hash);
+                    events += record.events.len();
+                    s.save_extraction(id, &record, &k.version)?;
+                    done += 1;
+                }
+            }
+            let remaining = todo.len().saturating_sub(limit as usize);
+            if done > 0 {
+                let detail = json!({"documents": done, "events": events, "extractor": k.version});
+                s.audit(&who, "documents.extract", "documents", &detail.to_string())?;
+            }
+            Ok(
+                json!({"extracted": done, "events": events, "remaining": remaining,
+                      "extractor": k.version}),
+            )
+        })?;
+        app.bump();
+        Ok(Json(out))
+    })
+    .await
 }
 
 async fn search(

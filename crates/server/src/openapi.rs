@@ -38,6 +38,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "get", path: "/api/documents", summary: "Stored documents in ID order", role: Some("viewer"), query: &["limit", "offset"], body: None, ok: 200 },
     Route { method: "post", path: "/api/documents", summary: "Ingest one uploaded file (at most 10 MB; any format ingest reads) and extract it", role: Some("analyst"), query: &["name"], body: Some("application/octet-stream"), ok: 201 },
     Route { method: "get", path: "/api/documents/{id}", summary: "One document: metadata, text and its events with evidence offsets (characters)", role: Some("viewer"), query: &[], body: None, ok: 200 },
+    Route { method: "post", path: "/api/extract", summary: "Extract again the stored documents whose extraction is missing or was made with other knowledge (e.g. before a catalogue edit), at most `limit` (≤ 2000) per call; answers how many remain", role: Some("analyst"), query: &["limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/search", summary: "Full-text search over document titles and texts (every word must match)", role: Some("viewer"), query: &["q", "limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/entities", summary: "Entities by number of mentions", role: Some("viewer"), query: &["limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/places", summary: "Places by number of events", role: Some("viewer"), query: &["limit"], body: None, ok: 200 },

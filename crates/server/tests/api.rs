@@ -1172,6 +1172,34 @@ async fn analysts_edit_the_catalogue_and_later_uploads_use_it() {
     assert_eq!(st, StatusCode::CREATED);
     let (_, ents) = s.get("/api/entities?limit=1000", &viewer).await;
     assert_eq!(mentions(&ents), 1, "{ents}");
+    // Documents stored before the edit are extracted again on request.
+    let extract = |token: String| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .post(s.url("/api/extract?limit=1"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (st, _) = extract(viewer.clone()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, v) = extract(analyst.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["extracted"].as_i64(), v["remaining"].as_i64()),
+        (Some(1), Some(0)),
+        "{v}"
+    );
+    assert!(v["extractor"].as_str().unwrap().contains("+edits."));
+    let (_, ents) = s.get("/api/entities?limit=1000", &viewer).await;
+    assert_eq!(mentions(&ents), 2, "{ents}");
+    let (_, v) = extract(analyst.clone()).await;
+    assert_eq!(v["extracted"], 0, "nothing stale is left");
 
     // Editing a compiled-in entity replaces it; reverting brings it back.
     let (_, csto) = s.get("/api/catalogue/entities/org:CSTO", &viewer).await;
@@ -1212,7 +1240,10 @@ async fn analysts_edit_the_catalogue_and_later_uploads_use_it() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["action"].as_str().unwrap().starts_with("catalogue."))
+        .filter(|e| {
+            let a = e["action"].as_str().unwrap();
+            a.starts_with("catalogue.") || a == "documents.extract"
+        })
         .map(|e| {
             (
                 e["action"].as_str().unwrap().to_string(),
@@ -1224,6 +1255,7 @@ async fn analysts_edit_the_catalogue_and_later_uploads_use_it() {
     let want = [
         ("catalogue.revert", "entity:org:CSTO"),
         ("catalogue.update", "entity:org:CSTO"),
+        ("documents.extract", "documents"),
         ("catalogue.update", "entity:agreement:AMBER_PACT"),
     ];
     assert_eq!(edits.len(), want.len(), "{edits:?}");
