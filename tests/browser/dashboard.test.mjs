@@ -30,20 +30,51 @@ run('extract');
 const token = run('tokens', 'create', '--role', 'viewer', '--name', 'browser').trim();
 if (!/^wf_[0-9a-f]{64}$/.test(token)) fail('tokens create must print the token alone, got ' + token);
 
-const server = spawn(bin, ['--db', db, 'serve', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// Starts `serve` on a free loopback port; resolves with the base URL and
+// what it printed (waiting for the sign-in URL when `signInLine`).
+const serve = (database, signInLine) => {
+  const child = spawn(bin, ['--db', database, 'serve', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ready = new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m && (!signInLine || /\?token=wf_[0-9a-f]{64}\n/.test(out))) {
+        // Give a sign-in line that should not come the time to show up.
+        setTimeout(() => resolve({ base: m[1], out }), signInLine ? 0 : 300);
+      }
+    });
+    child.on('exit', (c) => reject(new Error('server exited ' + c)));
+    setTimeout(() => reject(new Error('server did not start: ' + out)), 15000);
+  });
+  return { child, ready };
+};
+
+// A first start on a database without tokens makes an admin token and
+// prints a sign-in URL carrying it, which starts a session.
+const first = serve(join(dir, 'first.db'), true);
+try {
+  const { out } = await first.ready;
+  const m = out.match(/(http:\/\/127\.0\.0\.1:\d+\/\?token=wf_[0-9a-f]{64})\n/);
+  if (!m) fail('a first start should print a sign-in URL with a token, printed: ' + out);
+  const r = await fetch(m[1], { redirect: 'manual' });
+  const cookie = r.headers.get('set-cookie') || '';
+  if (r.status !== 303 || !/^watchfloor_session=wfs_[0-9a-f]{64};.*HttpOnly; SameSite=Strict/.test(cookie)) {
+    fail(`the first sign-in URL should start a session: ${r.status} ${cookie}`);
+  }
+  const me = await fetch(new URL('/api/me', m[1]), { headers: { cookie: cookie.split(';')[0] } });
+  if ((await me.json()).role !== 'admin') fail('the first token should be an admin token');
+} finally {
+  first.child.kill('SIGINT');
+}
+
+const main = serve(db, false);
+const server = main.child;
 let browser;
 const started = Date.now();
 try {
-  const base = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) resolve(m[1]);
-    });
-    server.on('exit', (c) => reject(new Error('server exited ' + c)));
-    setTimeout(() => reject(new Error('server did not start: ' + out)), 15000);
-  });
+  const { base, out: printed } = await main.ready;
+  if (/token=/.test(printed)) fail('with tokens made, serve must not make or print another: ' + printed);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
