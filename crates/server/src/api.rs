@@ -515,11 +515,20 @@ async fn report_html(
         }
     }
     blocking(&app, move |app| {
-        let k = app.knowledge()?;
-        let html = app.with_store(|s| {
-            let pack = find_pack(all_packs(app, s)?, &campaign)?;
-            crate::report::render(&k, s, &pack, since.as_deref(), to.as_deref())
+        let key = format!(
+            "report|{campaign}|{}|{}",
+            since.as_deref().unwrap_or(""),
+            to.as_deref().unwrap_or("")
+        );
+        let html = cached(app, key, || {
+            let k = app.knowledge()?;
+            app.with_store(|s| {
+                let pack = find_pack(all_packs(app, s)?, &campaign)?;
+                crate::report::render(&k, s, &pack, since.as_deref(), to.as_deref())
+                    .map(Value::String)
+            })
         })?;
+        let html = html.as_str().unwrap_or_default().to_string();
         Ok((
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -1039,46 +1048,60 @@ async fn indicators(
     let campaign = p.get("campaign").unwrap_or("russia-belarus").to_string();
     let to = p.date("to")?;
     let value = blocking(&app, move |app| {
-        let key = format!("{campaign}|{}", to.as_deref().unwrap_or(""));
-        let generation = app.generation.load(std::sync::atomic::Ordering::SeqCst);
-        if let Ok(cache) = app.assessments.lock() {
-            if let Some((_, _, v)) = cache.iter().find(|(k, g, _)| *k == key && *g == generation) {
-                return Ok(v.clone());
-            }
-        }
-        let k = app.knowledge()?;
-        let value = app.with_store(|s| {
-            let pack = find_pack(all_packs(app, s)?, &campaign)?;
-            let mut events = s.events(&EventFilter::default())?;
-            crate::report::known_by(&mut events, to.as_deref());
-            let as_of = to
-                .clone()
-                .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
-            let mut options = AssessOptions::new(&as_of);
-            options.max_evidence = 20;
-            options.baseline = match s.last_assessment_run(&pack.name)? {
-                Some(run) => Baseline::Run {
-                    label: format!("run {} at {}", run.id, run.generated_at),
-                    statuses: run.statuses,
-                },
-                None => Baseline::FirstRun,
-            };
-            let facts = Facts::new(&k.catalogue);
-            let a = watchfloor_assess::assess(&pack, &events, &facts, &options);
-            serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))
-        })?;
-        let value = Arc::new(value);
-        if let Ok(mut cache) = app.assessments.lock() {
-            cache.retain(|(_, g, _)| *g == generation);
-            if cache.len() >= 32 {
-                cache.remove(0);
-            }
-            cache.push((key, generation, value.clone()));
-        }
-        Ok(value)
+        let key = format!("indicators|{campaign}|{}", to.as_deref().unwrap_or(""));
+        cached(app, key, || {
+            let k = app.knowledge()?;
+            app.with_store(|s| {
+                let pack = find_pack(all_packs(app, s)?, &campaign)?;
+                let mut events = s.events(&EventFilter::default())?;
+                crate::report::known_by(&mut events, to.as_deref());
+                let as_of = to
+                    .clone()
+                    .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
+                let mut options = AssessOptions::new(&as_of);
+                options.max_evidence = 20;
+                options.baseline = match s.last_assessment_run(&pack.name)? {
+                    Some(run) => Baseline::Run {
+                        label: format!("run {} at {}", run.id, run.generated_at),
+                        statuses: run.statuses,
+                    },
+                    None => Baseline::FirstRun,
+                };
+                let facts = Facts::new(&k.catalogue);
+                let a = watchfloor_assess::assess(&pack, &events, &facts, &options);
+                serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))
+            })
+        })
     })
     .await?;
     Ok(Json(value.as_ref().clone()).into_response())
+}
+
+/// The answer cached under `key` while nothing has been written (and on
+/// the same day: "today" is the default assessment day), else made by `f`
+/// and cached. Assessments read every stored event, so they are worth
+/// keeping.
+fn cached(
+    app: &App,
+    key: String,
+    f: impl FnOnce() -> Result<Value, ApiError>,
+) -> Result<Arc<Value>, ApiError> {
+    let key = format!("{key}|{}", jiff::Zoned::now().date());
+    let generation = app.generation.load(std::sync::atomic::Ordering::SeqCst);
+    if let Ok(cache) = app.assessments.lock() {
+        if let Some((_, _, v)) = cache.iter().find(|(k, g, _)| *k == key && *g == generation) {
+            return Ok(v.clone());
+        }
+    }
+    let value = Arc::new(f()?);
+    if let Ok(mut cache) = app.assessments.lock() {
+        cache.retain(|(_, g, _)| *g == generation);
+        if cache.len() >= 32 {
+            cache.remove(0);
+        }
+        cache.push((key, generation, value.clone()));
+    }
+    Ok(value)
 }
 
 async fn tokens(

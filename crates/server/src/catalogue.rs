@@ -372,6 +372,22 @@ mod tests {
     }
 
     #[test]
+    fn rewriting_the_files_an_edit_touches_changes_no_other_entity() {
+        // BLR is named in nearly every file, so nearly every file is
+        // parsed and written again without it.
+        let base = merge(&[]).unwrap();
+        let mut blr = entity_json(base.get("BLR").unwrap());
+        blr["name"] = json!("Republic of Belarus");
+        let edited = merge(&[normalise("BLR", blr).unwrap()]).unwrap();
+        assert_eq!(edited.entities().len(), base.entities().len());
+        assert_eq!(edited.get("BLR").unwrap().name, "Republic of Belarus");
+        for e in base.entities().iter().filter(|e| e.id != "BLR") {
+            let after = edited.get(&e.id).expect("entity kept");
+            assert_eq!(entity_json(after), entity_json(e), "{}", e.id);
+        }
+    }
+
+    #[test]
     fn bad_entities_are_refused_with_a_reason() {
         let cases: Vec<(&str, Value, &str)> = vec![
             ("bad id!", blr_exercise(), "entity ID"),

@@ -1006,7 +1006,7 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_report_is_served_escaped_under_a_script_free_policy() {
     let s = start().await;
-    s.seeded().await;
+    let (analyst, _) = s.seeded().await;
     let viewer = s.token("vic", "viewer").await;
     let fetch = |q: &'static str, token: String| {
         let s = &s;
@@ -1052,6 +1052,14 @@ async fn the_report_is_served_escaped_under_a_script_free_policy() {
     assert!(html.contains("Iskander missiles in Brest"));
     assert!(!early.contains("Iskander missiles in Brest"));
     assert!(early.contains("deployed troops to Baranovichi"));
+    // A report is kept until the next write, then made again.
+    let (_, _, _, same) = fetch("?campaign=russia-belarus", viewer.clone()).await;
+    assert_eq!(same, html);
+    assert!(!html.contains("arrived in Minsk for joint training"));
+    let (st, _) = s.upload(&analyst, "undated.jsonl", UNDATED).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (_, _, _, fresh) = fetch("?campaign=russia-belarus", viewer.clone()).await;
+    assert!(fresh.contains("arrived in Minsk for joint training"));
     let (st, _, _, body) = fetch("?campaign=nonesuch", viewer.clone()).await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
     let (st, _, _, _) = fetch("?since=2023-01-01&to=2022-01-01", viewer.clone()).await;
