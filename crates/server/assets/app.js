@@ -117,8 +117,24 @@
       const t = timeRange();
       if (t.from) q.set('from', t.from);
       if (t.to) q.set('to', t.to);
+      // Events with no known date stay in view whatever the time range,
+      // unless the analyst unticks "include undated".
+      q.set('undated', $('undated').checked ? 'include' : 'exclude');
     }
     return q;
+  }
+  // The report and export links follow the filters and the time range.
+  function updateLinks() {
+    const q = filters(true);
+    const suffix = q.toString() ? '?' + q : '';
+    $('export-link').setAttribute('href', '/api/export/events.geojson' + suffix);
+    $('csv-link').setAttribute('href', '/api/export/events.csv' + suffix);
+    const r = new URLSearchParams();
+    r.set('campaign', $('campaign').value || 'russia-belarus');
+    const t = timeRange();
+    if (t.from) r.set('since', t.from);
+    if (t.to) r.set('to', t.to);
+    $('report-link').setAttribute('href', '/api/report.html?' + r);
   }
   function monthEnd(ym) {
     const [y, m] = ym.split('-').map(Number);
@@ -168,6 +184,7 @@
       later(() => { loadEvents(); loadBoard(); }, 120);
     });
   }
+  $('undated').addEventListener('change', () => loadEvents());
   for (const id of ['domain', 'type', 'modality', 'campaign']) {
     $(id).addEventListener('change', () => {
       loadEvents();
@@ -295,13 +312,15 @@
     const q = filters(true);
     q.set('bbox', bboxParam());
     q.set('limit', '1000');
-    const exportQ = filters(true);
-    $('export-link').setAttribute('href', '/api/export/events.geojson' + (exportQ.toString() ? '?' + exportQ : ''));
+    updateLinks();
     try {
       const r = await api('/api/events?' + q.toString());
       if (seq !== state.loadSeq) return;
       state.events = r.events;
-      $('map-status').textContent = r.events.length + ' events in view' + (r.more ? ' (the newest 1000: zoom in or narrow the filters for the rest)' : '');
+      const undated = r.events.filter((e) => !e.date_start).length;
+      $('map-status').textContent = r.events.length + ' events in view' +
+        (undated ? ' (' + undated + ' undated)' : '') +
+        (r.more ? ' (the newest 1000: zoom in or narrow the filters for the rest)' : '');
       drawMarkers();
     } catch (e) {
       if (seq === state.loadSeq) $('map-status').textContent = 'could not load events: ' + e.message;

@@ -9,17 +9,19 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use watchfloor_assess::{AssessOptions, Baseline, Facts, Pack};
 use watchfloor_model::{Domain, EventType};
+use watchfloor_publish::export::{CsvOptions, ExportEvent, LocatedBy, Location};
 use watchfloor_store::{
     Actor, EventFilter, EventQuery, EventRow, InsertOutcome, NewDocument, Role, Store,
 };
 
-use crate::auth::{clear_cookie, session_cookie, verify, Caller};
+use crate::auth::{clear_cookie, is_https, session_secret, start_session, Caller};
 use crate::params::{EventParams, Params, MAX_EXPORT, MAX_LIMIT, MAX_OFFSET};
+use crate::report::REPORT_CONTENT_SECURITY_POLICY;
 use crate::{blocking, ApiError, App, MAX_DOCUMENT_BYTES, MAX_PACK_BYTES, MAX_SMALL_BODY};
 
 /// The countries layer of the basemap (Natural Earth via world-atlas,
@@ -35,13 +37,23 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
         .route("/stats", get(stats))
         .route("/events", get(events))
         .route("/export/events.geojson", get(export_geojson))
+        .route("/export/events.csv", get(export_csv))
+        .route("/report.html", get(report_html))
         .route("/documents", get(documents).post(upload_document))
         .route("/documents/{id}", get(document))
+        .route("/extract", post(extract_stale))
         .route("/search", get(search))
         .route("/entities", get(entities))
         .route("/places", get(places))
         .route("/campaigns", get(campaigns))
-        .route("/campaigns/{name}", put(upload_pack))
+        .route("/campaigns/{name}", get(pack_text).put(upload_pack))
+        .route("/catalogue/entities", get(catalogue_entities))
+        .route(
+            "/catalogue/entities/{id}",
+            get(catalogue_entity)
+                .put(put_catalogue_entity)
+                .delete(revert_catalogue_entity),
+        )
         .route("/indicators", get(indicators))
         .route(
             "/basemap/countries.geojson",
@@ -115,26 +127,51 @@ struct SignIn {
 }
 
 async fn sign_in(State(app): State<Arc<App>>, req: Request) -> Result<Response, ApiError> {
+    let https = is_https(req.headers());
     let body: SignIn = json_body(req).await?;
     let secret = body.token.trim().to_string();
-    let Some(token) = verify(&app, secret.clone()).await? else {
+    let Some((session, cookie)) = start_session(&app, secret, "sign-in form", https).await? else {
         return Err(ApiError::Unauthenticated(
             "this token is not valid (unknown or revoked)".into(),
         ));
     };
+    let token = session.token;
     Ok((
-        [(header::SET_COOKIE, session_cookie(&secret))],
-        Json(json!({ "id": token.id, "name": token.name, "role": token.role })),
+        [(header::SET_COOKIE, cookie)],
+        Json(
+            json!({ "id": token.id, "name": token.name, "role": token.role,
+                     "expires_at": session.expires_at }),
+        ),
     )
         .into_response())
 }
 
-async fn sign_out() -> Response {
-    (
+/// Ends the session of the cookie presented (if it is live) and clears the
+/// cookie; needs no other credential, since holding the session is enough
+/// to end it.
+async fn sign_out(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(secret) = session_secret(&headers).filter(|s| s.len() <= 200) {
+        blocking(&app, move |app| {
+            app.with_store(|s| {
+                if let Some((id, token)) = s.verify_session(&secret)? {
+                    s.end_session(&secret)?;
+                    s.audit(
+                        &Actor::of(&token),
+                        "session.end",
+                        &format!("session:{id}"),
+                        "",
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    }
+    Ok((
         [(header::SET_COOKIE, clear_cookie())],
         StatusCode::NO_CONTENT,
     )
-        .into_response()
+        .into_response())
 }
 
 async fn stats(
@@ -239,6 +276,7 @@ fn event_query(app: &App, store: &Store, p: &EventParams) -> Result<Option<Event
             .collect(),
         from: p.from.clone(),
         to: p.to.clone(),
+        undated: p.undated,
         bbox: p.bbox,
         document: p.document,
         limit: p.limit,
@@ -309,6 +347,197 @@ async fn export_geojson(
                 ),
             ],
             body.to_string(),
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// Places and capitals for locating exported events, indexed once per
+/// export.
+struct Locations<'k> {
+    places: std::collections::HashMap<&'k str, &'k watchfloor_extract::places::Place>,
+    capitals: std::collections::HashMap<&'k str, &'k watchfloor_extract::places::Place>,
+    k: &'k watchfloor_extract::Knowledge,
+}
+
+impl<'k> Locations<'k> {
+    fn new(k: &'k watchfloor_extract::Knowledge, rows: &[EventRow]) -> Self {
+        let wanted: BTreeSet<&str> = rows.iter().filter_map(|e| e.place.as_deref()).collect();
+        let mut places = std::collections::HashMap::new();
+        let mut capitals: std::collections::HashMap<&str, &watchfloor_extract::places::Place> =
+            std::collections::HashMap::new();
+        for p in &k.gazetteer.places {
+            if wanted.contains(p.id.as_str()) {
+                places.insert(p.id.as_str(), p);
+            }
+            if p.feature == "PPLC" {
+                if let Some(c) = p.country.as_deref() {
+                    if capitals.get(c).is_none_or(|q| q.population < p.population) {
+                        capitals.insert(c, p);
+                    }
+                }
+            }
+        }
+        Locations {
+            places,
+            capitals,
+            k,
+        }
+    }
+
+    fn country_name(&self, iso: &str) -> Option<String> {
+        self.k
+            .gazetteer
+            .country(iso)
+            .map(|p| p.name.clone())
+            .or_else(|| self.k.catalogue.get(iso).map(|e| e.name.clone()))
+    }
+
+    /// The place an event names (unless a whole country), else its
+    /// country's capital (precision 3).
+    fn locate(&self, e: &EventRow) -> Option<Location> {
+        let place = e
+            .place
+            .as_deref()
+            .and_then(|id| self.places.get(id).copied());
+        if let Some(p) = place.filter(|p| p.kind != watchfloor_model::PlaceKind::Country) {
+            return Some(Location {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                country: p.country.clone(),
+                lat: p.lat,
+                lon: p.lon,
+                precision: p.precision,
+                by: LocatedBy::Place,
+            });
+        }
+        let country = e
+            .country
+            .as_deref()
+            .or_else(|| place.and_then(|p| p.country.as_deref()))?;
+        let cap = self.capitals.get(country)?;
+        Some(Location {
+            id: country.to_string(),
+            name: self
+                .country_name(country)
+                .unwrap_or_else(|| country.to_string()),
+            country: Some(country.to_string()),
+            lat: cap.lat,
+            lon: cap.lon,
+            precision: 3,
+            by: LocatedBy::Capital,
+        })
+    }
+
+    fn export_event(&self, e: EventRow) -> ExportEvent {
+        let location = self.locate(&e);
+        let name = |id: &String| {
+            self.k
+                .catalogue
+                .get(id)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| id.clone())
+        };
+        ExportEvent {
+            id: e.id,
+            document: e.document_id,
+            time_precision: e.date_precision.clone(),
+            published: e.published.clone(),
+            actors: e.actors.iter().map(name).collect(),
+            entities: Vec::new(),
+            country_name: e.country.as_deref().and_then(|c| self.country_name(c)),
+            location,
+            date: e.date_start,
+            date_end: e.date_end,
+            event_type: e.event_type,
+            domain: e.domain,
+            modality: e.modality,
+            actor_ids: e.actors,
+            country: e.country,
+            source: e.source,
+            title: e.title,
+            notes: e.evidence_text,
+            confidence: e.confidence,
+        }
+    }
+}
+
+/// The same filters as `/api/events`, as CSV with the columns of
+/// `watchfloor export csv` (ACLED-like; `notes` is the evidence sentence).
+async fn export_csv(
+    State(app): State<Arc<App>>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = EventParams::parse(q.as_deref(), 10_000, MAX_EXPORT)?;
+    blocking(&app, move |app| {
+        let rows = run_event_query(app, &p)?;
+        let k = app.knowledge()?;
+        let loc = Locations::new(&k, &rows);
+        let events: Vec<ExportEvent> = rows.into_iter().map(|e| loc.export_event(e)).collect();
+        let text = watchfloor_publish::export::to_csv(&events, CsvOptions::default())
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8; header=present",
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"events.csv\"",
+                ),
+            ],
+            text,
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// The campaign's report as one self-contained HTML page (what `watchfloor
+/// report` writes), on the evidence known by `to`, with changes since
+/// `since` (else since the last saved run).
+async fn report_html(
+    State(app): State<Arc<App>>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref(), &["campaign", "since", "to"])?;
+    let campaign = p.get("campaign").unwrap_or("russia-belarus").to_string();
+    let since = p.date("since")?;
+    let to = p.date("to")?;
+    if let (Some(s), Some(t)) = (&since, &to) {
+        if s > t {
+            return Err(ApiError::bad(
+                "invalid_date",
+                format!("since ({s}) is after to ({t})"),
+            ));
+        }
+    }
+    blocking(&app, move |app| {
+        let key = format!(
+            "report|{campaign}|{}|{}",
+            since.as_deref().unwrap_or(""),
+            to.as_deref().unwrap_or("")
+        );
+        let html = cached(app, key, || {
+            let k = app.knowledge()?;
+            app.with_store(|s| {
+                let pack = find_pack(all_packs(app, s)?, &campaign)?;
+                crate::report::render(&k, s, &pack, since.as_deref(), to.as_deref())
+                    .map(Value::String)
+            })
+        })?;
+        let html = html.as_str().unwrap_or_default().to_string();
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    REPORT_CONTENT_SECURITY_POLICY,
+                ),
+            ],
+            html,
         )
             .into_response())
     })
@@ -422,6 +651,51 @@ async fn upload_document(
     })
     .await?;
     Ok((StatusCode::CREATED, Json(result)).into_response())
+}
+
+/// Largest batch of `POST /api/extract`.
+const MAX_EXTRACT_BATCH: i64 = 2000;
+
+/// Extracts again the stored documents whose extraction is missing or was
+/// made with other knowledge (after a catalogue edit, say), at most
+/// `limit` of them per call; says how many remain.
+async fn extract_stale(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Analyst, "extracting documents")?;
+    let p = Params::parse(q.as_deref(), &["limit"])?;
+    let limit = p.int("limit", 200, 1, MAX_EXTRACT_BATCH, "invalid_limit")?;
+    blocking(&app, move |app| {
+        let k = app.knowledge()?;
+        let who = actor(&caller);
+        let out = app.with_store(|s| {
+            let todo = s.documents_to_extract(&k.version)?;
+            let mut events = 0;
+            let mut done = 0;
+            for &id in todo.iter().take(limit as usize) {
+                if let Some((hash, doc)) = s.document_for_extraction(id)? {
+                    let record = k.extract(&doc, &hash);
+                    events += record.events.len();
+                    s.save_extraction(id, &record, &k.version)?;
+                    done += 1;
+                }
+            }
+            let remaining = todo.len().saturating_sub(limit as usize);
+            if done > 0 {
+                let detail = json!({"documents": done, "events": events, "extractor": k.version});
+                s.audit(&who, "documents.extract", "documents", &detail.to_string())?;
+            }
+            Ok(
+                json!({"extracted": done, "events": events, "remaining": remaining,
+                      "extractor": k.version}),
+            )
+        })?;
+        app.bump();
+        Ok(Json(out))
+    })
+    .await
 }
 
 async fn search(
@@ -568,6 +842,204 @@ async fn upload_pack(
     Ok((StatusCode::OK, Json(result)).into_response())
 }
 
+/// The TOML text of a campaign pack (uploaded, else compiled-in), to edit
+/// and upload again.
+async fn pack_text(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    blocking(&app, move |app| {
+        let uploaded = app.with_store(|s| Ok(s.campaign_packs()?))?;
+        let text = match uploaded.into_iter().find(|(n, _)| *n == name) {
+            Some((_, text)) => text,
+            None => watchfloor_assess::builtin_pack_files()
+                .iter()
+                .find(|(file, _)| file.strip_suffix(".toml") == Some(name.as_str()))
+                .map(|(_, text)| text.to_string())
+                .ok_or_else(|| {
+                    ApiError::NotFound(format!(
+                        "no campaign pack named {:?}",
+                        crate::params::truncate(&name)
+                    ))
+                })?,
+        };
+        Ok((
+            [(header::CONTENT_TYPE, "application/toml; charset=utf-8")],
+            text,
+        )
+            .into_response())
+    })
+    .await
+}
+
+/// Catalogue entities (compiled-in, with the edits made through the API),
+/// filtered by kind and by words in their ID, name or aliases.
+async fn catalogue_entities(
+    State(app): State<Arc<App>>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::parse(q.as_deref(), &["q", "kind", "limit", "offset"])?;
+    let text = p.get("q").unwrap_or("").to_lowercase();
+    if text.chars().count() > 200 {
+        return Err(ApiError::bad(
+            "invalid_query",
+            "q must be at most 200 characters",
+        ));
+    }
+    let kind = p.get("kind").map(String::from);
+    if let Some(kind) = &kind {
+        if watchfloor_model::EntityKind::parse(kind).is_none() {
+            return Err(ApiError::bad(
+                "invalid_kind",
+                format!("unknown entity kind {:?}", crate::params::truncate(kind)),
+            ));
+        }
+    }
+    let limit = p.int("limit", 100, 1, MAX_LIMIT, "invalid_limit")?;
+    let offset = p.int("offset", 0, 0, MAX_OFFSET, "invalid_offset")?;
+    blocking(&app, move |app| {
+        let k = app.knowledge()?;
+        let edited: BTreeSet<String> = app
+            .with_store(|s| Ok(s.catalogue_entities()?))?
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let matching: Vec<&watchfloor_extract::catalogue::Entity> = k
+            .catalogue
+            .entities()
+            .iter()
+            .filter(|e| kind.as_ref().is_none_or(|kd| &e.kind == kd))
+            .filter(|e| {
+                text.is_empty()
+                    || e.id.to_lowercase().contains(&text)
+                    || e.name.to_lowercase().contains(&text)
+                    || e.aliases
+                        .values()
+                        .flatten()
+                        .any(|a| a.to_lowercase().contains(&text))
+            })
+            .collect();
+        let rows: Vec<Value> = matching
+            .iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .map(|e| {
+                json!({"id": e.id, "kind": e.kind, "name": e.name, "country": e.country,
+                       "edited": edited.contains(&e.id)})
+            })
+            .collect();
+        Ok(Json(json!({
+            "total": matching.len(), "limit": limit, "offset": offset, "entities": rows,
+        })))
+    })
+    .await
+}
+
+fn entity_id(id: &str) -> Result<String, ApiError> {
+    crate::catalogue::check_id(id).map_err(|e| ApiError::bad("invalid_id", e.to_string()))?;
+    Ok(id.to_string())
+}
+
+/// One catalogue entity in the catalogue's shape, and whether (and by
+/// whom) it was edited through the API.
+async fn catalogue_entity(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = entity_id(&id)?;
+    blocking(&app, move |app| {
+        let k = app.knowledge()?;
+        let Some(e) = k.catalogue.get(&id) else {
+            return Err(ApiError::NotFound(format!("no catalogue entity {id}")));
+        };
+        let edit = app
+            .with_store(|s| Ok(s.catalogue_entities()?))?
+            .into_iter()
+            .find(|x| x.id == id)
+            .map(|x| json!({"updated_at": x.updated_at, "updated_by": x.updated_by}));
+        Ok(Json(json!({
+            "entity": crate::catalogue::entity_json(e),
+            "edited": edit,
+        })))
+    })
+    .await
+}
+
+/// Creates or replaces a catalogue entity (the whole entity, in the
+/// catalogue's shape), checked against the rest of the catalogue; uploads
+/// extracted after it use it.
+async fn put_catalogue_entity(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Analyst, "editing the catalogue")?;
+    let id = entity_id(&id)?;
+    let body: Value = json_body(req).await?;
+    let entity = crate::catalogue::normalise(&id, body)
+        .map_err(|e| ApiError::bad("invalid_entity", e.to_string()))?;
+    let result = blocking(&app, move |app| {
+        let compiled_in = crate::catalogue::merge(&[])
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .get(&id)
+            .is_some();
+        let who = actor(&caller);
+        let others: Vec<Value> = app
+            .with_store(|s| Ok(s.catalogue_entities()?))?
+            .into_iter()
+            .filter(|e| e.id != id)
+            .filter_map(|e| serde_json::from_str(&e.entity).ok())
+            .collect();
+        let (_, mut edits) = crate::catalogue::usable(others);
+        edits.push(entity.clone());
+        crate::catalogue::merge(&edits)
+            .map_err(|e| ApiError::bad("invalid_entity", e.to_string()))?;
+        let replaced = app.with_store(|s| {
+            let replaced = s.save_catalogue_entity(&id, &entity.to_string(), &who.name)?;
+            let detail = json!({"name": entity["name"], "kind": entity["kind"],
+                                "compiled_in": compiled_in, "replaced_edit": replaced});
+            s.audit(
+                &who,
+                "catalogue.update",
+                &format!("entity:{id}"),
+                &detail.to_string(),
+            )?;
+            Ok(replaced)
+        })?;
+        app.catalogue_changed();
+        Ok(json!({"entity": entity, "created": !compiled_in && !replaced}))
+    })
+    .await?;
+    Ok((StatusCode::OK, Json(result)).into_response())
+}
+
+/// Drops the edit of an entity: the compiled-in entity (if any) applies
+/// again.
+async fn revert_catalogue_entity(
+    State(app): State<Arc<App>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.require(Role::Analyst, "editing the catalogue")?;
+    let id = entity_id(&id)?;
+    blocking(&app, move |app| {
+        let who = actor(&caller);
+        app.with_store(|s| {
+            if !s.delete_catalogue_entity(&id)? {
+                return Err(ApiError::NotFound(format!(
+                    "catalogue entity {id} has no edit to revert"
+                )));
+            }
+            s.audit(&who, "catalogue.revert", &format!("entity:{id}"), "")?;
+            Ok(())
+        })?;
+        app.catalogue_changed();
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+    .await
+}
+
 async fn indicators(
     State(app): State<Arc<App>>,
     RawQuery(q): RawQuery,
@@ -576,52 +1048,60 @@ async fn indicators(
     let campaign = p.get("campaign").unwrap_or("russia-belarus").to_string();
     let to = p.date("to")?;
     let value = blocking(&app, move |app| {
-        let key = format!("{campaign}|{}", to.as_deref().unwrap_or(""));
-        let generation = app.generation.load(std::sync::atomic::Ordering::SeqCst);
-        if let Ok(cache) = app.assessments.lock() {
-            if let Some((_, _, v)) = cache.iter().find(|(k, g, _)| *k == key && *g == generation) {
-                return Ok(v.clone());
-            }
-        }
-        let k = app.knowledge()?;
-        let value = app.with_store(|s| {
-            let pack = find_pack(all_packs(app, s)?, &campaign)?;
-            let mut events = s.events(&EventFilter::default())?;
-            if let Some(to) = &to {
-                events.retain(|e| match (&e.event.date, &e.published) {
-                    (Some(d), _) => d.start.as_str() <= to.as_str(),
-                    (None, Some(p)) => p.get(..10).unwrap_or(p) <= to.as_str(),
-                    (None, None) => true,
-                });
-            }
-            let as_of = to
-                .clone()
-                .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
-            let mut options = AssessOptions::new(&as_of);
-            options.max_evidence = 20;
-            options.baseline = match s.last_assessment_run(&pack.name)? {
-                Some(run) => Baseline::Run {
-                    label: format!("run {} at {}", run.id, run.generated_at),
-                    statuses: run.statuses,
-                },
-                None => Baseline::FirstRun,
-            };
-            let facts = Facts::new(&k.catalogue);
-            let a = watchfloor_assess::assess(&pack, &events, &facts, &options);
-            serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))
-        })?;
-        let value = Arc::new(value);
-        if let Ok(mut cache) = app.assessments.lock() {
-            cache.retain(|(_, g, _)| *g == generation);
-            if cache.len() >= 32 {
-                cache.remove(0);
-            }
-            cache.push((key, generation, value.clone()));
-        }
-        Ok(value)
+        let key = format!("indicators|{campaign}|{}", to.as_deref().unwrap_or(""));
+        cached(app, key, || {
+            let k = app.knowledge()?;
+            app.with_store(|s| {
+                let pack = find_pack(all_packs(app, s)?, &campaign)?;
+                let mut events = s.events(&EventFilter::default())?;
+                crate::report::known_by(&mut events, to.as_deref());
+                let as_of = to
+                    .clone()
+                    .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
+                let mut options = AssessOptions::new(&as_of);
+                options.max_evidence = 20;
+                options.baseline = match s.last_assessment_run(&pack.name)? {
+                    Some(run) => Baseline::Run {
+                        label: format!("run {} at {}", run.id, run.generated_at),
+                        statuses: run.statuses,
+                    },
+                    None => Baseline::FirstRun,
+                };
+                let facts = Facts::new(&k.catalogue);
+                let a = watchfloor_assess::assess(&pack, &events, &facts, &options);
+                serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))
+            })
+        })
     })
     .await?;
     Ok(Json(value.as_ref().clone()).into_response())
+}
+
+/// The answer cached under `key` while nothing has been written (and on
+/// the same day: "today" is the default assessment day), else made by `f`
+/// and cached. Assessments read every stored event, so they are worth
+/// keeping.
+fn cached(
+    app: &App,
+    key: String,
+    f: impl FnOnce() -> Result<Value, ApiError>,
+) -> Result<Arc<Value>, ApiError> {
+    let key = format!("{key}|{}", jiff::Zoned::now().date());
+    let generation = app.generation.load(std::sync::atomic::Ordering::SeqCst);
+    if let Ok(cache) = app.assessments.lock() {
+        if let Some((_, _, v)) = cache.iter().find(|(k, g, _)| *k == key && *g == generation) {
+            return Ok(v.clone());
+        }
+    }
+    let value = Arc::new(f()?);
+    if let Ok(mut cache) = app.assessments.lock() {
+        cache.retain(|(_, g, _)| *g == generation);
+        if cache.len() >= 32 {
+            cache.remove(0);
+        }
+        cache.push((key, generation, value.clone()));
+    }
+    Ok(value)
 }
 
 async fn tokens(

@@ -1,17 +1,19 @@
 //! The dashboard: `index.html` and its script and style, compiled into the
 //! binary (nothing is fetched from anywhere else), and the sign-in URL
-//! `/?token=…`, which sets the session cookie and redirects to `/`.
+//! `/?token=…`, which starts a session, sets its cookie and redirects to
+//! `/` (so the token leaves the address bar).
 
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use rust_embed::RustEmbed;
 
-use crate::auth::{session_cookie, verify};
+use crate::auth::{is_https, start_session};
 use crate::App;
 
 #[derive(RustEmbed)]
@@ -48,18 +50,18 @@ fn file(name: &str) -> Response {
     }
 }
 
-async fn index(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> Response {
+async fn index(State(app): State<Arc<App>>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let token = form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.into_owned());
     let Some(token) = token else {
         return file("index.html");
     };
-    match verify(&app, token.clone()).await {
-        Ok(Some(_)) => (
+    match start_session(&app, token, "sign-in link", is_https(&headers)).await {
+        Ok(Some((_, cookie))) => (
             StatusCode::SEE_OTHER,
             [
-                (header::SET_COOKIE, session_cookie(&token)),
+                (header::SET_COOKIE, cookie),
                 (header::LOCATION, "/".to_string()),
             ],
         )

@@ -1,6 +1,8 @@
-//! Who is calling: a bearer token (`Authorization: Bearer …`) or the
-//! session cookie the sign-in sets, checked against the stored hashes on
-//! every `/api/` call; and what their role lets them do.
+//! Who is calling: a bearer token (`Authorization: Bearer …`) checked
+//! against the stored token hashes, or the session cookie the sign-in sets
+//! (a separate random secret, stored hashed with an expiry, ended by
+//! sign-out or by revoking its token), on every `/api/` call; and what
+//! their role lets them do.
 
 use std::sync::Arc;
 
@@ -8,9 +10,9 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
-use watchfloor_store::{Role, TokenInfo};
+use watchfloor_store::{Actor, NewSession, Role, TokenInfo};
 
-use crate::{blocking, ApiError, App, SESSION_COOKIE};
+use crate::{blocking, ApiError, App, SESSION_COOKIE, SESSION_SECONDS};
 
 /// The authenticated caller, put in the request's extensions.
 #[derive(Debug, Clone)]
@@ -31,20 +33,26 @@ impl Caller {
     }
 }
 
-/// The token a request presents: the bearer header first, else the cookie.
-pub fn presented_token(headers: &HeaderMap) -> Option<String> {
-    if let Some(v) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
-        let v = v.trim();
-        if let Some(t) = v
-            .strip_prefix("Bearer ")
-            .or_else(|| v.strip_prefix("bearer "))
-        {
-            return Some(t.trim().to_string());
-        }
-    }
+/// What a request presents to prove who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A token, in the `Authorization` header.
+    Bearer(String),
+    /// A session secret, in the session cookie.
+    Session(String),
+}
+
+/// The bearer token of a request, if it sends one.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let t = v
+        .strip_prefix("Bearer ")
+        .or_else(|| v.strip_prefix("bearer "))?;
+    Some(t.trim().to_string())
+}
+
+/// The session secret of a request's cookie, if it sends one.
+pub fn session_secret(headers: &HeaderMap) -> Option<String> {
     for cookies in headers.get_all(header::COOKIE) {
         let Ok(cookies) = cookies.to_str() else {
             continue;
@@ -60,9 +68,19 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
     None
 }
 
-/// Looks a presented secret up (hash compared in constant time).
+/// What a request presents: the bearer header first, else the cookie.
+pub fn presented(headers: &HeaderMap) -> Option<Credential> {
+    bearer(headers)
+        .map(Credential::Bearer)
+        .or_else(|| session_secret(headers).map(Credential::Session))
+}
+
+/// Secrets longer than this are not looked up.
+const MAX_SECRET: usize = 200;
+
+/// Looks a presented token up (hash compared in constant time).
 pub async fn verify(app: &Arc<App>, secret: String) -> Result<Option<TokenInfo>, ApiError> {
-    if secret.len() > 200 {
+    if secret.len() > MAX_SECRET {
         return Ok(None);
     }
     blocking(app, move |app| {
@@ -71,37 +89,107 @@ pub async fn verify(app: &Arc<App>, secret: String) -> Result<Option<TokenInfo>,
     .await
 }
 
-/// Middleware on `/api/`: 401 without a live token, except for signing in.
+/// Looks a presented credential up: the token it is or acts for.
+pub async fn verify_credential(
+    app: &Arc<App>,
+    credential: Credential,
+) -> Result<Option<TokenInfo>, ApiError> {
+    match credential {
+        Credential::Bearer(t) => verify(app, t).await,
+        Credential::Session(secret) if secret.len() <= MAX_SECRET => {
+            blocking(app, move |app| {
+                app.with_store(|s| Ok(s.verify_session(&secret)?.map(|(_, t)| t)))
+            })
+            .await
+        }
+        Credential::Session(_) => Ok(None),
+    }
+}
+
+/// Middleware on `/api/`: 401 without a live token or session, except for
+/// signing in and out.
 pub async fn require_token(
     State(app): State<Arc<App>>,
     mut req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if req.uri().path() == "/session" && req.method() == Method::POST {
+    if req.uri().path() == "/session"
+        && (req.method() == Method::POST || req.method() == Method::DELETE)
+    {
         return Ok(next.run(req).await);
     }
-    let Some(secret) = presented_token(req.headers()) else {
+    let Some(credential) = presented(req.headers()) else {
         return Err(ApiError::Unauthenticated(
             "sign in: send Authorization: Bearer <token> (see `watchfloor tokens create`)".into(),
         ));
     };
-    let Some(token) = verify(&app, secret).await? else {
+    let Some(token) = verify_credential(&app, credential).await? else {
         return Err(ApiError::Unauthenticated(
-            "this token is not valid (unknown or revoked)".into(),
+            "this token or session is not valid (unknown, revoked, signed out or expired)".into(),
         ));
     };
     req.extensions_mut().insert(Caller(token));
     Ok(next.run(req).await)
 }
 
-/// A `Set-Cookie` value carrying the session (HttpOnly, SameSite=Strict).
-pub fn session_cookie(secret: &str) -> String {
-    format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict")
+/// Signs in with a live token: makes a session, records it in the audit
+/// trail, and returns it with its `Set-Cookie` value (`None`: the token is
+/// not valid).
+pub async fn start_session(
+    app: &Arc<App>,
+    token: String,
+    via: &'static str,
+    https: bool,
+) -> Result<Option<(NewSession, String)>, ApiError> {
+    let Some(info) = verify(app, token).await? else {
+        return Ok(None);
+    };
+    let session = blocking(app, move |app| {
+        app.with_store(|s| {
+            let session = s.create_session(&info, SESSION_SECONDS)?;
+            let detail = serde_json::json!({"via": via, "expires_at": session.expires_at});
+            s.audit(
+                &Actor::of(&info),
+                "session.create",
+                &format!("session:{}", session.id),
+                &detail.to_string(),
+            )?;
+            Ok(session)
+        })
+    })
+    .await?;
+    let cookie = session_cookie(&session.secret, https);
+    Ok(Some((session, cookie)))
+}
+
+/// Whether the request reached us over HTTPS (through a reverse proxy that
+/// says so): then the cookie is marked `Secure`.
+pub fn is_https(headers: &HeaderMap) -> bool {
+    let said = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.to_ascii_lowercase())
+    };
+    said("x-forwarded-proto").is_some_and(|v| v.trim() == "https")
+        || said("forwarded").is_some_and(|v| {
+            v.split([';', ','])
+                .any(|p| p.trim().replace(' ', "") == "proto=https")
+        })
+}
+
+/// A `Set-Cookie` value carrying a session secret (HttpOnly,
+/// SameSite=Strict, for the session's lifetime; Secure over HTTPS).
+pub fn session_cookie(secret: &str, https: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; Max-Age={SESSION_SECONDS}; HttpOnly; SameSite=Strict{}",
+        if https { "; Secure" } else { "" }
+    )
 }
 
 /// A `Set-Cookie` value that ends the session.
 pub fn clear_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
 }
 
 #[cfg(test)]
@@ -114,16 +202,35 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(
             header::COOKIE,
-            HeaderValue::from_static("a=1; watchfloor_session=wf_c; b=2"),
+            HeaderValue::from_static("a=1; watchfloor_session=wfs_c; b=2"),
         );
-        assert_eq!(presented_token(&h).as_deref(), Some("wf_c"));
+        assert_eq!(presented(&h), Some(Credential::Session("wfs_c".into())));
         h.insert(
             header::AUTHORIZATION,
             HeaderValue::from_static("Bearer wf_b"),
         );
-        assert_eq!(presented_token(&h).as_deref(), Some("wf_b"));
-        let empty = HeaderMap::new();
-        assert_eq!(presented_token(&empty), None);
-        assert!(session_cookie("x").contains("HttpOnly; SameSite=Strict"));
+        assert_eq!(presented(&h), Some(Credential::Bearer("wf_b".into())));
+        assert_eq!(presented(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn cookies_are_strict_httponly_and_secure_only_over_https() {
+        let plain = session_cookie("wfs_x", false);
+        assert!(plain.contains("; HttpOnly; SameSite=Strict") && !plain.contains("Secure"));
+        assert!(plain.contains(&format!("Max-Age={SESSION_SECONDS}")));
+        assert!(session_cookie("wfs_x", true).ends_with("; Secure"));
+        let mut h = HeaderMap::new();
+        assert!(!is_https(&h));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert!(is_https(&h));
+        let mut h = HeaderMap::new();
+        h.insert(
+            "forwarded",
+            HeaderValue::from_static("for=192.0.2.60;proto=https;by=203.0.113.43"),
+        );
+        assert!(is_https(&h));
+        h.insert("forwarded", HeaderValue::from_static("proto=http"));
+        assert!(!is_https(&h));
+        assert!(clear_cookie().contains("Max-Age=0"));
     }
 }

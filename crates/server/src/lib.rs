@@ -7,9 +7,11 @@
 mod api;
 mod assets;
 mod auth;
+pub mod catalogue;
 pub mod error;
 pub mod openapi;
 pub mod params;
+mod report;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ use watchfloor_extract::Knowledge;
 use watchfloor_store::{NewToken, Role, Store};
 
 pub use error::ApiError;
+pub use report::REPORT_CONTENT_SECURITY_POLICY;
 
 /// The Content-Security-Policy of every page and API answer.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -36,6 +39,9 @@ pub const MAX_SMALL_BODY: usize = 64 * 1024;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "watchfloor_session";
+
+/// How long a sign-in session lasts (seconds): a working day.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -54,12 +60,18 @@ pub enum ServerError {
 }
 
 /// Shared state: where the database is, a few open connections to it, and
-/// the knowledge (loaded on first need).
+/// the knowledge (loaded on first need, reloaded after catalogue edits).
 pub struct App {
     db: PathBuf,
     idle: Mutex<Vec<Store>>,
-    knowledge: OnceLock<Result<Arc<Knowledge>, String>>,
+    /// The compiled-in knowledge, without edits (or the preset one).
+    base: OnceLock<Result<Arc<Knowledge>, String>>,
     preset_knowledge: Option<Arc<Knowledge>>,
+    /// The knowledge with the catalogue edits merged, and the catalogue
+    /// generation it was made for.
+    knowledge: Mutex<Option<(u64, Arc<Knowledge>)>>,
+    /// Bumped by every catalogue edit.
+    catalogue_generation: std::sync::atomic::AtomicU64,
     /// Bumped by every write, so cached assessments know they are stale.
     pub(crate) generation: std::sync::atomic::AtomicU64,
     pub(crate) assessments: Mutex<Vec<(String, u64, Arc<serde_json::Value>)>>,
@@ -69,30 +81,29 @@ pub struct App {
 const IDLE_CONNECTIONS: usize = 8;
 
 impl App {
-    /// State for the database at `db` (created and migrated if needed).
-    pub fn open(db: &Path) -> Result<Arc<App>, ServerError> {
+    fn new(db: &Path, preset_knowledge: Option<Arc<Knowledge>>) -> Result<Arc<App>, ServerError> {
         let store = Store::open(db)?;
         Ok(Arc::new(App {
             db: db.to_path_buf(),
             idle: Mutex::new(vec![store]),
-            knowledge: OnceLock::new(),
-            preset_knowledge: None,
+            base: OnceLock::new(),
+            preset_knowledge,
+            knowledge: Mutex::new(None),
+            catalogue_generation: Default::default(),
             generation: Default::default(),
             assessments: Mutex::new(Vec::new()),
         }))
     }
 
-    /// The same, with knowledge already loaded (tests share one copy).
+    /// State for the database at `db` (created and migrated if needed).
+    pub fn open(db: &Path) -> Result<Arc<App>, ServerError> {
+        Self::new(db, None)
+    }
+
+    /// The same, with knowledge already loaded (tests share one copy; it
+    /// is used while no catalogue entity has been edited).
     pub fn with_knowledge(db: &Path, knowledge: Arc<Knowledge>) -> Result<Arc<App>, ServerError> {
-        let store = Store::open(db)?;
-        Ok(Arc::new(App {
-            db: db.to_path_buf(),
-            idle: Mutex::new(vec![store]),
-            knowledge: OnceLock::new(),
-            preset_knowledge: Some(knowledge),
-            generation: Default::default(),
-            assessments: Mutex::new(Vec::new()),
-        }))
+        Self::new(db, Some(knowledge))
     }
 
     /// Runs `f` on a pooled connection (blocking: call from
@@ -115,12 +126,12 @@ impl App {
         out
     }
 
-    /// The catalogue, gazetteer and rules (loaded once, on first need).
-    pub(crate) fn knowledge(&self) -> Result<Arc<Knowledge>, ApiError> {
+    /// The compiled-in catalogue, gazetteer and rules, without edits.
+    fn base_knowledge(&self) -> Result<Arc<Knowledge>, ApiError> {
         if let Some(k) = &self.preset_knowledge {
             return Ok(k.clone());
         }
-        self.knowledge
+        self.base
             .get_or_init(|| {
                 Knowledge::embedded()
                     .map(Arc::new)
@@ -128,6 +139,38 @@ impl App {
             })
             .clone()
             .map_err(ApiError::Internal)
+    }
+
+    /// The catalogue (with the edits made through the API), gazetteer and
+    /// rules: loaded on first need and again after a catalogue edit.
+    pub(crate) fn knowledge(&self) -> Result<Arc<Knowledge>, ApiError> {
+        use std::sync::atomic::Ordering;
+        let generation = self.catalogue_generation.load(Ordering::SeqCst);
+        let mut slot = self
+            .knowledge
+            .lock()
+            .map_err(|_| ApiError::Internal("knowledge lock poisoned".into()))?;
+        if let Some((g, k)) = slot.as_ref() {
+            if *g == generation {
+                return Ok(k.clone());
+            }
+        }
+        let edits = self.with_store(|s| Ok(s.catalogue_entities()?))?;
+        let k = if edits.is_empty() {
+            self.base_knowledge()?
+        } else {
+            let base = Knowledge::embedded().map_err(|e| ApiError::Internal(e.to_string()))?;
+            Arc::new(catalogue::with_edits(base, &edits))
+        };
+        *slot = Some((generation, k.clone()));
+        Ok(k)
+    }
+
+    /// Marks the knowledge stale after a catalogue edit.
+    pub(crate) fn catalogue_changed(&self) {
+        self.catalogue_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.bump();
     }
 
     /// Marks every cached derived answer stale (after a write).

@@ -23,26 +23,32 @@ pub struct Route {
     pub ok: u16,
 }
 
-const EVENT_QUERY: &[&str] = &[
-    "campaign", "domain", "type", "modality", "from", "to", "bbox", "document", "limit", "offset",
-];
+const EVENT_QUERY: &[&str] = crate::params::EVENT_PARAMS;
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
     Route { method: "get", path: "/api/me", summary: "The calling token: name and role", role: Some("viewer"), query: &[], body: None, ok: 200 },
-    Route { method: "post", path: "/api/session", summary: "Sign in with a token: sets the HttpOnly, SameSite=Strict session cookie", role: None, query: &[], body: Some("application/json"), ok: 200 },
-    Route { method: "delete", path: "/api/session", summary: "Sign out: clears the session cookie", role: Some("viewer"), query: &[], body: None, ok: 204 },
+    Route { method: "post", path: "/api/session", summary: "Sign in with a token ({\"token\": …}): starts a session (random secret stored hashed, 12 hours) and sets its HttpOnly, SameSite=Strict cookie (Secure over HTTPS)", role: None, query: &[], body: Some("application/json"), ok: 200 },
+    Route { method: "delete", path: "/api/session", summary: "Sign out: ends the cookie's session and clears the cookie", role: None, query: &[], body: None, ok: 204 },
     Route { method: "get", path: "/api/stats", summary: "Counts, the span of event dates, and the vocabulary (domains, types, modalities)", role: Some("viewer"), query: &[], body: None, ok: 200 },
     Route { method: "get", path: "/api/events", summary: "Events filtered by campaign, domain, type, modality, date range and bounding box, newest first", role: Some("viewer"), query: EVENT_QUERY, body: None, ok: 200 },
     Route { method: "get", path: "/api/export/events.geojson", summary: "The same filters as /api/events, as a GeoJSON FeatureCollection (limit up to 100000)", role: Some("viewer"), query: EVENT_QUERY, body: None, ok: 200 },
+    Route { method: "get", path: "/api/export/events.csv", summary: "The same filters as /api/events, as CSV with the columns of `watchfloor export csv` (limit up to 100000)", role: Some("viewer"), query: EVENT_QUERY, body: None, ok: 200 },
+    Route { method: "get", path: "/api/report.html", summary: "The campaign's report (what `watchfloor report` writes): one self-contained HTML page on the evidence known by `to`, with changes since `since` (else since the last saved run)", role: Some("viewer"), query: &["campaign", "since", "to"], body: None, ok: 200 },
     Route { method: "get", path: "/api/documents", summary: "Stored documents in ID order", role: Some("viewer"), query: &["limit", "offset"], body: None, ok: 200 },
     Route { method: "post", path: "/api/documents", summary: "Ingest one uploaded file (at most 10 MB; any format ingest reads) and extract it", role: Some("analyst"), query: &["name"], body: Some("application/octet-stream"), ok: 201 },
     Route { method: "get", path: "/api/documents/{id}", summary: "One document: metadata, text and its events with evidence offsets (characters)", role: Some("viewer"), query: &[], body: None, ok: 200 },
+    Route { method: "post", path: "/api/extract", summary: "Extract again the stored documents whose extraction is missing or was made with other knowledge (e.g. before a catalogue edit), at most `limit` (≤ 2000) per call; answers how many remain", role: Some("analyst"), query: &["limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/search", summary: "Full-text search over document titles and texts (every word must match)", role: Some("viewer"), query: &["q", "limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/entities", summary: "Entities by number of mentions", role: Some("viewer"), query: &["limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/places", summary: "Places by number of events", role: Some("viewer"), query: &["limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/campaigns", summary: "Campaign packs (compiled-in and uploaded)", role: Some("viewer"), query: &[], body: None, ok: 200 },
+    Route { method: "get", path: "/api/campaigns/{name}", summary: "A campaign pack's TOML text (uploaded, else compiled-in)", role: Some("viewer"), query: &[], body: None, ok: 200 },
     Route { method: "put", path: "/api/campaigns/{name}", summary: "Upload or replace a campaign pack (TOML, validated; at most 1 MB)", role: Some("analyst"), query: &[], body: Some("application/toml"), ok: 200 },
+    Route { method: "get", path: "/api/catalogue/entities", summary: "Catalogue entities (compiled-in, with the edits made here), by kind and words in ID, name or aliases", role: Some("viewer"), query: &["q", "kind", "limit", "offset"], body: None, ok: 200 },
+    Route { method: "get", path: "/api/catalogue/entities/{id}", summary: "One catalogue entity in the catalogue's shape, and who edited it", role: Some("viewer"), query: &[], body: None, ok: 200 },
+    Route { method: "put", path: "/api/catalogue/entities/{id}", summary: "Create or replace a catalogue entity (JSON with the fields of a data/catalogue [[entity]] table: kind, name, aliases per language, …; checked against the catalogue; at most 64 KB). Later uploads are extracted with it", role: Some("analyst"), query: &[], body: Some("application/json"), ok: 200 },
+    Route { method: "delete", path: "/api/catalogue/entities/{id}", summary: "Drop an entity's edit: the compiled-in entity, if any, applies again", role: Some("analyst"), query: &[], body: None, ok: 204 },
     Route { method: "get", path: "/api/indicators", summary: "The campaign's indicator board with evidence, indices and changes since the last saved run, on evidence up to a day", role: Some("viewer"), query: &["campaign", "to"], body: None, ok: 200 },
     Route { method: "get", path: "/api/basemap/countries.geojson", summary: "Country outlines (Natural Earth, Crimea in Ukraine)", role: Some("viewer"), query: &[], body: None, ok: 200 },
     Route { method: "get", path: "/api/basemap/disputed.geojson", summary: "Occupied and disputed areas", role: Some("viewer"), query: &[], body: None, ok: 200 },
@@ -52,6 +58,21 @@ pub const ROUTES: &[Route] = &[
     Route { method: "get", path: "/api/audit", summary: "The audit trail of writes, newest first", role: Some("admin"), query: &["limit"], body: None, ok: 200 },
     Route { method: "get", path: "/api/openapi.json", summary: "This document", role: Some("viewer"), query: &[], body: None, ok: 200 },
 ];
+
+/// The media type of a route's successful answer.
+pub fn ok_media(r: &Route) -> &'static str {
+    if r.path.ends_with(".html") {
+        "text/html"
+    } else if r.path.ends_with(".csv") {
+        "text/csv"
+    } else if r.path.ends_with(".geojson") {
+        "application/geo+json"
+    } else if r.method == "get" && r.path == "/api/campaigns/{name}" {
+        "application/toml"
+    } else {
+        "application/json"
+    }
+}
 
 fn param(name: &str) -> Value {
     let (schema, description) = match name {
@@ -73,11 +94,23 @@ fn param(name: &str) -> Value {
         ),
         "from" => (
             json!({"type": "string", "format": "date"}),
-            "Events starting on or after this day (undated events are then left out)",
+            "Events starting on or after this day (undated events are then left out, unless undated=include)",
         ),
         "to" => (
             json!({"type": "string", "format": "date"}),
-            "Events starting (or evidence dated) on or before this day",
+            "Events starting (or evidence dated) on or before this day (undated events are then left out, unless undated=include)",
+        ),
+        "since" => (
+            json!({"type": "string", "format": "date"}),
+            "Count changes since this day",
+        ),
+        "undated" => (
+            json!({"type": "string", "enum": ["include", "exclude", "only"]}),
+            "Undated events: include (whatever from and to say), exclude, or only them; default: kept unless from or to is given",
+        ),
+        "kind" => (
+            json!({"type": "string"}),
+            "Entity kind (country, organization, body, person, site, weapon, …)",
         ),
         "bbox" => (
             json!({"type": "string"}),
@@ -128,7 +161,12 @@ pub fn spec() -> Value {
         let ok_body = if r.ok == 204 {
             json!({"description": "Done"})
         } else {
-            json!({"description": "Success", "content": {"application/json": {"schema": {"type": "object"}}}})
+            let schema = if ok_media(r).ends_with("json") {
+                json!({"type": "object"})
+            } else {
+                json!({"type": "string"})
+            };
+            json!({"description": "Success", "content": {ok_media(r): {"schema": schema}}})
         };
         responses.insert(r.ok.to_string(), ok_body);
         responses.insert(
@@ -177,7 +215,7 @@ pub fn spec() -> Value {
         "info": {
             "title": "Watchfloor API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The analyst's workbench. Every call needs a token (Authorization: Bearer …, or the session cookie set by POST /api/session). Roles: viewer reads; analyst also ingests and edits packs; admin also manages tokens and reads the audit trail. Errors are {\"error\": {\"code\", \"message\"}}."
+            "description": "The analyst's workbench. Every call needs a token (Authorization: Bearer …, or the session cookie set by POST /api/session). Roles: viewer reads; analyst also ingests documents and edits the catalogue and campaign packs; admin also manages tokens and reads the audit trail. Every write is in the audit trail. Errors are {\"error\": {\"code\", \"message\"}}."
         },
         "servers": [{"url": "/"}],
         "paths": paths,

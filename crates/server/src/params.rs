@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use watchfloor_model::{Domain, EventType, Modality};
+use watchfloor_store::Undated;
 
 use crate::error::ApiError;
 
@@ -184,6 +185,8 @@ pub struct EventParams {
     pub from: Option<String>,
     /// Last day.
     pub to: Option<String>,
+    /// Whether undated events are kept.
+    pub undated: Undated,
     /// Bounding box.
     pub bbox: Option<[f64; 4]>,
     /// Only events of this document.
@@ -196,7 +199,8 @@ pub struct EventParams {
 
 /// The names `/api/events` and the event exports take.
 pub const EVENT_PARAMS: &[&str] = &[
-    "campaign", "domain", "type", "modality", "from", "to", "bbox", "document", "limit", "offset",
+    "campaign", "domain", "type", "modality", "from", "to", "undated", "bbox", "document", "limit",
+    "offset",
 ];
 
 impl EventParams {
@@ -232,8 +236,22 @@ impl EventParams {
                 ));
             }
         }
+        let undated = match p.get("undated") {
+            None => Undated::Auto,
+            Some(v) => Undated::parse(v).ok_or_else(|| {
+                ApiError::bad(
+                    "invalid_undated",
+                    format!(
+                        "undated must be one of {}, got {:?}",
+                        Undated::NAMES.join(", "),
+                        truncate(v)
+                    ),
+                )
+            })?,
+        };
         Ok(EventParams {
             campaign: p.get("campaign").map(String::from),
+            undated,
             domains,
             types,
             modalities,
@@ -300,6 +318,15 @@ mod tests {
         .unwrap();
         assert_eq!(p.types, vec![EventType::Exercise, EventType::Deployment]);
         assert_eq!(p.from.as_deref(), Some("2021-01-01"));
+        assert_eq!(p.undated, Undated::Auto);
+        for (v, want) in [
+            ("include", Undated::Include),
+            ("exclude", Undated::Exclude),
+            ("only", Undated::Only),
+        ] {
+            let p = EventParams::parse(Some(&format!("undated={v}")), 500, MAX_LIMIT).unwrap();
+            assert_eq!(p.undated, want);
+        }
         let cases = [
             ("from=2021-13-01", "invalid_date"),
             ("from=yesterday", "invalid_date"),
@@ -309,6 +336,7 @@ mod tests {
             ("modality=maybe", "invalid_modality"),
             ("colour=red", "unknown_parameter"),
             ("limit=1&limit=2", "repeated_parameter"),
+            ("undated=maybe", "invalid_undated"),
         ];
         for (q, want) in cases {
             let e = EventParams::parse(Some(q), 500, MAX_LIMIT).unwrap_err();

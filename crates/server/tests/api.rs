@@ -10,6 +10,8 @@ use watchfloor_extract::Knowledge;
 use watchfloor_server::{first_admin_token, openapi::ROUTES, App, CONTENT_SECURITY_POLICY};
 
 const HOSTILE: &[u8] = include_bytes!("fixtures/hostile.jsonl");
+/// One document whose one event (an exercise at Minsk) has no date.
+const UNDATED: &[u8] = include_bytes!("fixtures/undated.jsonl");
 
 fn knowledge() -> Arc<Knowledge> {
     static K: OnceLock<Arc<Knowledge>> = OnceLock::new();
@@ -263,6 +265,31 @@ async fn every_write_is_in_the_audit_trail_with_who_and_when() {
     s.get("/api/events", &analyst).await;
     let (_, again) = s.get("/api/audit", &s.admin).await;
     assert_eq!(again["audit"].as_array().unwrap().len(), 3);
+    // Revoking is a write.
+    let ana_id = trail[2]["target"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("token:")
+        .unwrap()
+        .to_string();
+    let r = s
+        .http
+        .delete(s.url(&format!("/api/tokens/{ana_id}")))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, again) = s.get("/api/audit", &s.admin).await;
+    let last = &again["audit"][0];
+    assert_eq!(
+        (&last["action"], &last["target"], &last["token_name"]),
+        (
+            &json!("token.revoke"),
+            &json!(format!("token:{ana_id}")),
+            &json!("first admin")
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -399,6 +426,16 @@ async fn inputs_are_bounded_with_clear_400s_and_413() {
         ("/api/documents?limit=5000", "invalid_limit"),
         ("/api/documents/abc", "invalid_id"),
         ("/api/indicators?to=soon", "invalid_date"),
+        ("/api/events?undated=sometimes", "invalid_undated"),
+        ("/api/export/events.csv?bbox=1,2,3", "invalid_bbox"),
+        ("/api/report.html?since=2024-02-30", "invalid_date"),
+        (
+            "/api/report.html?campaign=x&colour=red",
+            "unknown_parameter",
+        ),
+        ("/api/catalogue/entities?limit=1001", "invalid_limit"),
+        ("/api/catalogue/entities?kind=spaceship", "invalid_kind"),
+        ("/api/catalogue/entities/bad%20id", "invalid_id"),
     ];
     for (path, want) in cases {
         let (st, v) = s.get(path, &s.admin).await;
@@ -428,6 +465,20 @@ async fn inputs_are_bounded_with_clear_400s_and_413() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let long_q = format!("/api/catalogue/entities?q={}", "a".repeat(201));
+    let (st, v) = s.get(&long_q, &s.admin).await;
+    assert_eq!((st, code(&v)), (StatusCode::BAD_REQUEST, "invalid_query"));
+    // A catalogue entity is a small JSON body: 64 KB at most.
+    let big = json!({"kind": "agreement", "name": "X", "note": "n".repeat(70 * 1024)});
+    let r = s
+        .http
+        .put(s.url("/api/catalogue/entities/agreement:BIG"))
+        .bearer_auth(&analyst)
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -499,40 +550,120 @@ async fn hostile_source_text_comes_back_verbatim_as_json_with_strict_headers() {
     assert!(!js.contains("innerHTML") && !js.contains("http://") && !js.contains("https://"));
 }
 
+/// The `name=value` part of a `Set-Cookie` answer.
+fn cookie_pair(r: &reqwest::Response) -> String {
+    r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+impl Server {
+    async fn with_cookie(&self, path: &str, cookie: &str) -> StatusCode {
+        self.http
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+    async fn sign_in(&self, token: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/session"))
+            .json(&json!({ "token": token }))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_sets_a_strict_httponly_cookie() {
+async fn sign_in_starts_a_server_side_session_in_a_strict_httponly_cookie() {
     let s = start().await;
-    let r = s
-        .http
-        .post(s.url("/api/session"))
-        .json(&json!({"token": "wf_nope"}))
-        .send()
-        .await
-        .unwrap();
+    let r = s.sign_in("wf_nope").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let r = s
-        .http
-        .post(s.url("/api/session"))
-        .json(&json!({"token": s.admin}))
-        .send()
-        .await
-        .unwrap();
+    assert!(r.headers().get("set-cookie").is_none());
+    let r = s.sign_in(&s.admin).await;
     assert_eq!(r.status(), StatusCode::OK);
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        cookie.contains("; HttpOnly; SameSite=Strict") && cookie.contains("Path=/"),
         "{cookie}"
     );
-    let pair = cookie.split(';').next().unwrap().to_string();
+    assert!(cookie.contains("Max-Age=43200"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP on loopback: {cookie}"
+    );
+    let pair = cookie_pair(&r);
+    let secret = pair
+        .strip_prefix("watchfloor_session=")
+        .unwrap()
+        .to_string();
+    // The cookie holds a session secret of its own, not the token.
+    assert!(secret.starts_with("wfs_") && secret.len() == 68, "{secret}");
+    assert!(!cookie.contains(&s.admin));
+    assert_eq!(s.with_cookie("/api/me", &pair).await, StatusCode::OK);
+    // A cookie carrying the bearer token itself is not a session.
+    let token_cookie = format!("watchfloor_session={}", s.admin);
+    assert_eq!(
+        s.with_cookie("/api/me", &token_cookie).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // Only its hash is stored.
+    let raw = std::fs::read(&s.db).unwrap();
+    let wal = std::fs::read(s.db.with_extension("db-wal")).unwrap_or_default();
+    for bytes in [raw, wal] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "session secret on disk"
+        );
+    }
+    // Behind an HTTPS proxy the cookie is Secure as well.
     let r = s
         .http
-        .get(s.url("/api/me"))
+        .post(s.url("/api/session"))
+        .header("x-forwarded-proto", "https")
+        .json(&json!({ "token": s.admin }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .ends_with("; Secure"));
+
+    // Signing out ends the session on the server, not just in the browser.
+    let r = s
+        .http
+        .delete(s.url("/api/session"))
         .header("cookie", &pair)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    // The sign-in URL printed on first start.
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_eq!(
+        s.with_cookie("/api/me", &pair).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, trail) = s.get("/api/audit", &s.admin).await;
+    let actions: Vec<&str> = trail["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["session.end", "session.create", "session.create"]);
+
+    // The sign-in URL printed on first start starts a session too.
     let r = s
         .http
         .get(s.url(&format!("/?token={}", s.admin)))
@@ -541,13 +672,43 @@ async fn sign_in_sets_a_strict_httponly_cookie() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/");
-    assert!(r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .contains("HttpOnly; SameSite=Strict"));
+    let link = cookie_pair(&r);
+    assert!(link.starts_with("watchfloor_session=wfs_"), "{link}");
+    assert_eq!(s.with_cookie("/api/me", &link).await, StatusCode::OK);
     let r = s.http.get(s.url("/?token=wf_bad")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.headers().get("set-cookie").is_none());
+
+    // Revoking a token ends every session made with it.
+    let vic = s.token("vic", "viewer").await;
+    let a = cookie_pair(&s.sign_in(&vic).await);
+    let b = cookie_pair(&s.sign_in(&vic).await);
+    assert_ne!(a, b);
+    assert_eq!(s.with_cookie("/api/events", &a).await, StatusCode::OK);
+    let store = watchfloor_store::Store::open(&s.db).unwrap();
+    let vic_id = store
+        .tokens()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "vic")
+        .unwrap()
+        .id;
+    let r = s
+        .http
+        .delete(s.url(&format!("/api/tokens/{vic_id}")))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    for c in [&a, &b] {
+        assert_eq!(
+            s.with_cookie("/api/events", c).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The admin's link session is unaffected.
+    assert_eq!(s.with_cookie("/api/me", &link).await, StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -665,4 +826,482 @@ async fn search_indicators_and_geojson_export() {
         "lon, lat order"
     );
     assert_eq!(fc["features"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undated_events_are_kept_or_left_out_as_asked() {
+    let s = start().await;
+    let (analyst, _) = s.seeded().await;
+    let (st, v) = s.upload(&analyst, "undated.jsonl", UNDATED).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let (_, v) = s.get("/api/events?undated=only", &s.admin).await;
+    let undated = v["events"].as_array().unwrap();
+    assert_eq!(undated.len(), 1, "{v}");
+    assert!(undated[0]["date_start"].is_null());
+    assert_eq!(undated[0]["type"], "exercise");
+    let all = [
+        "agreement_signed",
+        "deployment",
+        "exercise",
+        "nuclear_posture",
+    ];
+    // Without date bounds undated events are listed, with them left out…
+    assert_eq!(s.event_types("").await, all);
+    assert_eq!(s.event_types("to=2021-12-31").await, ["deployment"]);
+    // …unless asked to keep them, which the dashboard does by default.
+    assert_eq!(
+        s.event_types("to=2021-12-31&undated=include").await,
+        ["deployment", "exercise"]
+    );
+    assert_eq!(
+        s.event_types("from=2022-01-01&undated=include").await,
+        ["agreement_signed", "exercise", "nuclear_posture"]
+    );
+    assert_eq!(
+        s.event_types("undated=exclude").await,
+        ["agreement_signed", "deployment", "nuclear_posture"]
+    );
+    assert_eq!(s.event_types("undated=include").await, all);
+    // Other filters still apply to them.
+    assert_eq!(
+        s.event_types("to=2021-12-31&undated=include&domain=political")
+            .await,
+        Vec::<String>::new()
+    );
+    // Newest first, undated last, and paged across both.
+    let (_, v) = s.get("/api/events?undated=include", &s.admin).await;
+    assert_eq!(v["events"][3]["type"], "exercise");
+    let page = |q: &'static str| {
+        let s = &s;
+        async move {
+            let (_, v) = s.get(&format!("/api/events?{q}"), &s.admin).await;
+            v["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["type"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        page("from=2020-01-01&to=2024-12-31&undated=include").await,
+        [
+            "nuclear_posture",
+            "agreement_signed",
+            "deployment",
+            "exercise"
+        ]
+    );
+    assert_eq!(
+        page("from=2020-01-01&to=2024-12-31&undated=include&limit=2&offset=2").await,
+        ["deployment", "exercise"]
+    );
+    assert_eq!(
+        page("from=2020-01-01&to=2024-12-31&undated=include&limit=1&offset=3").await,
+        ["exercise"]
+    );
+
+    let (st, v) = s.get("/api/events?undated=sometimes", &s.admin).await;
+    assert_eq!((st, code(&v)), (StatusCode::BAD_REQUEST, "invalid_undated"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_export_takes_the_event_filters_and_quotes_hostile_text() {
+    let s = start().await;
+    s.seeded().await;
+    let get = |q: &'static str| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .get(s.url(&format!("/api/export/events.csv{q}")))
+                .bearer_auth(&s.admin)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert!(r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv"));
+            assert!(r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("events.csv"));
+            r.text().await.unwrap()
+        }
+    };
+    let all = get("").await;
+    let mut lines = all.split("\r\n").filter(|l| !l.is_empty());
+    assert_eq!(
+        lines.next().unwrap(),
+        watchfloor_publish::export::CSV_COLUMNS.join(",")
+    );
+    let mut reader = csv_rows(&all);
+    assert_eq!(reader.len(), 3);
+    let deployment = reader
+        .iter()
+        .find(|r| r[2] == "deployment")
+        .expect("deployment row");
+    assert_eq!(deployment[0], "2021-09-10");
+    assert_eq!(deployment[3], "military");
+    assert_eq!(deployment[8], "Baranovichi");
+    assert!(deployment[9].starts_with("53.") && deployment[10].starts_with("26."));
+    assert!(
+        deployment[13].contains("<script>alert(\"x\")</script>"),
+        "the evidence sentence verbatim in its quoted field: {}",
+        deployment[13]
+    );
+    assert!(
+        all.contains("\"\"x\"\""),
+        "quotes doubled inside a quoted field"
+    );
+    reader = csv_rows(&get("?type=deployment").await);
+    assert_eq!(reader.len(), 1);
+    reader = csv_rows(&get("?from=2022-01-01&modality=projected").await);
+    assert_eq!(reader.len(), 1);
+    assert_eq!(reader[0][2], "nuclear_posture");
+    reader = csv_rows(&get("?bbox=25,52,28,54.5").await);
+    assert_eq!(reader.len(), 2);
+    let (st, v) = s.get("/api/export/events.csv?limit=100001", &s.admin).await;
+    assert_eq!((st, code(&v)), (StatusCode::BAD_REQUEST, "invalid_limit"));
+    let r = s
+        .http
+        .get(s.url("/api/export/events.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Splits RFC 4180 CSV into rows (after the header) of fields.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows.remove(0);
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_is_served_escaped_under_a_script_free_policy() {
+    let s = start().await;
+    let (analyst, _) = s.seeded().await;
+    let viewer = s.token("vic", "viewer").await;
+    let fetch = |q: &'static str, token: String| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .get(s.url(&format!("/api/report.html{q}")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let csp = r
+                .headers()
+                .get("content-security-policy")
+                .map(|v| v.to_str().unwrap().to_string());
+            let ct = r
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string());
+            (status, csp, ct, r.text().await.unwrap())
+        }
+    };
+    let (st, csp, ct, html) = fetch("?campaign=russia-belarus", viewer.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(ct.unwrap().starts_with("text/html"));
+    let csp = csp.unwrap();
+    assert_eq!(csp, watchfloor_server::REPORT_CONTENT_SECURITY_POLICY);
+    assert!(csp.contains("default-src 'none'") && csp.contains("sandbox"));
+    assert!(!csp.contains("script-src"), "no script may run: {csp}");
+    assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
+    assert!(
+        html.contains("deployed troops to Baranovichi"),
+        "evidence quoted"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert("),
+        "hostile text escaped"
+    );
+    assert!(!html.contains("<script") && !html.contains("<img src=x"));
+    // Evidence known by a day: the 2024 forecast is not in a 2021 report.
+    let (_, _, _, early) = fetch("?campaign=russia-belarus&to=2021-12-31", viewer.clone()).await;
+    assert!(html.contains("Iskander missiles in Brest"));
+    assert!(!early.contains("Iskander missiles in Brest"));
+    assert!(early.contains("deployed troops to Baranovichi"));
+    // A report is kept until the next write, then made again.
+    let (_, _, _, same) = fetch("?campaign=russia-belarus", viewer.clone()).await;
+    assert_eq!(same, html);
+    assert!(!html.contains("arrived in Minsk for joint training"));
+    let (st, _) = s.upload(&analyst, "undated.jsonl", UNDATED).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (_, _, _, fresh) = fetch("?campaign=russia-belarus", viewer.clone()).await;
+    assert!(fresh.contains("arrived in Minsk for joint training"));
+    let (st, _, _, body) = fetch("?campaign=nonesuch", viewer.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    let (st, _, _, _) = fetch("?since=2023-01-01&to=2022-01-01", viewer.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _, _, _) = fetch("?campaign=russia-belarus", "wf_bad".into()).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analysts_edit_the_catalogue_and_later_uploads_use_it() {
+    let s = start().await;
+    let viewer = s.token("vic", "viewer").await;
+    let analyst = s.token("ana", "analyst").await;
+    let put = |id: &'static str, token: String, body: Value| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .put(s.url(&format!("/api/catalogue/entities/{id}")))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let pact = json!({
+        "kind": "agreement", "name": "Amber Pact",
+        "aliases": {"en": ["Amber Pact"], "ru": ["Янтарный пакт"]},
+        "note": "A test agreement."
+    });
+    let doc = b"In March 2024 Russia and Belarus signed the Amber Pact in Minsk.";
+    // Before the edit the name means nothing.
+    let (st, v) = s.upload(&analyst, "before.txt", doc).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let mentions = |v: &Value| -> i64 {
+        v["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == "agreement:AMBER_PACT")
+            .map(|e| e["mentions"].as_i64().unwrap())
+            .unwrap_or(0)
+    };
+    let (_, ents) = s.get("/api/entities?limit=1000", &viewer).await;
+    assert_eq!(mentions(&ents), 0);
+
+    // Viewers may read the catalogue but not edit it.
+    let (st, v) = put("agreement:AMBER_PACT", viewer.clone(), pact.clone()).await;
+    assert_eq!((st, code(&v)), (StatusCode::FORBIDDEN, "forbidden"));
+    let (st, v) = s.get("/api/catalogue/entities/org:CSTO", &viewer).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["entity"]["kind"], "organization");
+    assert!(v["entity"]["aliases"]["ru"].is_array());
+    assert!(v["edited"].is_null());
+
+    // Bad entities are refused with the reason, and nothing is stored.
+    for (body, want) in [
+        (json!({"kind": "agreement"}), "name"),
+        (
+            json!({"kind": "treaty", "name": "X", "aliases": {"en": ["X"]}}),
+            "kind",
+        ),
+        (
+            json!({"kind": "agreement", "name": "X", "aliases": {"en": ["X"]}, "country": "ATLANTIS"}),
+            "ATLANTIS",
+        ),
+        (
+            json!({"kind": "agreement", "name": "X", "aliases": {"en": ["X"]}, "colour": 1}),
+            "colour",
+        ),
+    ] {
+        let (st, v) = put("agreement:BAD", analyst.clone(), body).await;
+        assert_eq!(
+            (st, code(&v)),
+            (StatusCode::BAD_REQUEST, "invalid_entity"),
+            "{v}"
+        );
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(want),
+            "{v}"
+        );
+    }
+    let (st, v) = put("bad id", analyst.clone(), pact.clone()).await;
+    assert_eq!((st, code(&v)), (StatusCode::BAD_REQUEST, "invalid_id"));
+    assert_eq!(
+        s.get("/api/catalogue/entities/agreement:BAD", &viewer)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The analyst adds it…
+    let (st, v) = put("agreement:AMBER_PACT", analyst.clone(), pact.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["created"], true);
+    let (_, v) = s
+        .get("/api/catalogue/entities/agreement:AMBER_PACT", &viewer)
+        .await;
+    assert_eq!(v["entity"]["name"], "Amber Pact");
+    assert_eq!(v["entity"]["aliases"]["ru"][0], "Янтарный пакт");
+    assert_eq!(v["edited"]["updated_by"], "ana");
+    let (_, list) = s
+        .get("/api/catalogue/entities?q=amber&kind=agreement", &viewer)
+        .await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["entities"][0]["edited"], true);
+    // …and the next upload is extracted with it.
+    let (st, _) = s
+        .upload(
+            &analyst,
+            "after.txt",
+            b"Minsk confirmed in April 2024 that the Amber Pact is in force.",
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (_, ents) = s.get("/api/entities?limit=1000", &viewer).await;
+    assert_eq!(mentions(&ents), 1, "{ents}");
+    // Documents stored before the edit are extracted again on request.
+    let extract = |token: String| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .post(s.url("/api/extract?limit=1"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (st, _) = extract(viewer.clone()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, v) = extract(analyst.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["extracted"].as_i64(), v["remaining"].as_i64()),
+        (Some(1), Some(0)),
+        "{v}"
+    );
+    assert!(v["extractor"].as_str().unwrap().contains("+edits."));
+    let (_, ents) = s.get("/api/entities?limit=1000", &viewer).await;
+    assert_eq!(mentions(&ents), 2, "{ents}");
+    let (_, v) = extract(analyst.clone()).await;
+    assert_eq!(v["extracted"], 0, "nothing stale is left");
+
+    // Editing a compiled-in entity replaces it; reverting brings it back.
+    let (_, csto) = s.get("/api/catalogue/entities/org:CSTO", &viewer).await;
+    let mut edited = csto["entity"].clone();
+    edited["name"] = json!("CSTO (edited)");
+    let (st, v) = put("org:CSTO", analyst.clone(), edited).await;
+    assert_eq!((st, &v["created"]), (StatusCode::OK, &json!(false)), "{v}");
+    let (_, v) = s.get("/api/catalogue/entities/org:CSTO", &viewer).await;
+    assert_eq!(v["entity"]["name"], "CSTO (edited)");
+    assert_eq!(v["entity"]["membership"], csto["entity"]["membership"]);
+    let del = |id: &'static str, token: String| {
+        let s = &s;
+        async move {
+            s.http
+                .delete(s.url(&format!("/api/catalogue/entities/{id}")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(del("org:CSTO", viewer.clone()).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        del("org:CSTO", analyst.clone()).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        del("org:CSTO", analyst.clone()).await,
+        StatusCode::NOT_FOUND
+    );
+    let (_, v) = s.get("/api/catalogue/entities/org:CSTO", &viewer).await;
+    assert_eq!(v["entity"]["name"], csto["entity"]["name"]);
+
+    // Every edit is in the audit trail with who did it.
+    let (_, trail) = s.get("/api/audit", &s.admin).await;
+    let edits: Vec<(String, String, String)> = trail["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            let a = e["action"].as_str().unwrap();
+            a.starts_with("catalogue.") || a == "documents.extract"
+        })
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap().to_string(),
+                e["token_name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("catalogue.revert", "entity:org:CSTO"),
+        ("catalogue.update", "entity:org:CSTO"),
+        ("documents.extract", "documents"),
+        ("catalogue.update", "entity:agreement:AMBER_PACT"),
+    ];
+    assert_eq!(edits.len(), want.len(), "{edits:?}");
+    for ((a, t, who), (wa, wt)) in edits.iter().zip(want) {
+        assert_eq!((a.as_str(), t.as_str(), who.as_str()), (wa, wt, "ana"));
+    }
+    // A pack's text can be read back for editing.
+    let r = s
+        .http
+        .get(s.url("/api/campaigns/russia-belarus"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("PRG-A"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entities_and_places_are_counted_from_the_evidence() {
+    let s = start().await;
+    s.seeded().await;
+    let (st, v) = s.get("/api/entities", &s.admin).await;
+    assert_eq!(st, StatusCode::OK);
+    let ents = v["entities"].as_array().unwrap();
+    let rus = ents.iter().find(|e| e["id"] == "RUS").expect("Russia");
+    assert!(rus["mentions"].as_i64().unwrap() >= 2, "{v}");
+    assert_eq!(rus["documents"], 1);
+    assert!(rus["name"].is_string() && rus["kind"].is_string());
+    let (_, v) = s.get("/api/places", &s.admin).await;
+    let places = v["places"].as_array().unwrap();
+    let names: Vec<&str> = places.iter().filter_map(|p| p["name"].as_str()).collect();
+    for want in ["Baranovichi", "Brest", "Minsk"] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    assert!(places
+        .iter()
+        .all(|p| p["lat"].is_number() && p["events"] == 1));
+    let (_, v) = s.get("/api/places?limit=1", &s.admin).await;
+    assert_eq!(v["places"].as_array().unwrap().len(), 1);
 }

@@ -4,6 +4,11 @@
 //! A token is 256 random bits from the operating system, shown once when it
 //! is created; only its SHA-256 is stored. Checking a presented token hashes
 //! it and compares against every live token's hash in constant time.
+//!
+//! Signing in to the dashboard makes a session: another 256 random bits,
+//! handed to the browser in an HttpOnly cookie and stored only as a
+//! SHA-256 hash, with an expiry. Signing out ends it; revoking its token
+//! ends every session made with that token.
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -67,6 +72,20 @@ pub struct NewToken {
     pub secret: String,
 }
 
+/// A session just made: its secret (for the cookie, never stored) and when
+/// it expires.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Database ID.
+    pub id: i64,
+    /// The secret for the cookie (`wfs_` and 64 hex digits).
+    pub secret: String,
+    /// The token it acts for.
+    pub token: TokenInfo,
+    /// When it stops working (RFC 3339, UTC).
+    pub expires_at: String,
+}
+
 /// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
@@ -124,9 +143,22 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn new_secret() -> Result<String, StoreError> {
+    random_secret("wf_")
+}
+
+fn random_secret(prefix: &str) -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Random(e.to_string()))?;
-    Ok(format!("wf_{}", hex::encode(bytes)))
+    Ok(format!("{prefix}{}", hex::encode(bytes)))
+}
+
+/// The instant `seconds` from now, as stored (RFC 3339, UTC, whole seconds).
+fn rfc3339_in(seconds: i64) -> Result<String, StoreError> {
+    jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_secs(seconds))
+        .and_then(|t| t.round(jiff::Unit::Second))
+        .map(|t| t.to_string())
+        .map_err(|e| StoreError::Time(e.to_string()))
 }
 
 fn token_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenInfo> {
@@ -195,13 +227,89 @@ impl Store {
         Ok(found)
     }
 
-    /// Revokes a token; `false` if there is no live token with that ID.
+    /// Revokes a token and ends its sessions; `false` if there is no live
+    /// token with that ID.
     pub fn revoke_token(&mut self, id: i64) -> Result<bool, StoreError> {
-        let n = self.conn.execute(
+        let now = now_rfc3339();
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
             "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            params![id, now_rfc3339()],
+            params![id, now],
+        )?;
+        tx.execute(
+            "UPDATE api_sessions SET ended_at = ?2 WHERE token_id = ?1 AND ended_at IS NULL",
+            params![id, now],
+        )?;
+        tx.commit()?;
+        Ok(n == 1)
+    }
+
+    /// Makes a session for a live token, lasting `seconds`, and stores the
+    /// hash of its fresh random secret. Sessions that have ended or expired
+    /// are forgotten on the way.
+    pub fn create_session(
+        &mut self,
+        token: &TokenInfo,
+        seconds: i64,
+    ) -> Result<NewSession, StoreError> {
+        let secret = random_secret("wfs_")?;
+        let now = now_rfc3339();
+        let expires_at = rfc3339_in(seconds)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM api_sessions WHERE ended_at IS NOT NULL OR expires_at <= ?1",
+            [&now],
+        )?;
+        tx.execute(
+            "INSERT INTO api_sessions (session_hash, token_id, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![hash_token(&secret), token.id, now, expires_at],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(NewSession {
+            id,
+            secret,
+            token: token.clone(),
+            expires_at,
+        })
+    }
+
+    /// The session whose secret this is, with its token, if the session
+    /// has neither ended nor expired and its token is live: (session ID,
+    /// token). Looked up by the secret's SHA-256 (a 256-bit random secret:
+    /// the index lookup reveals nothing usable).
+    pub fn verify_session(&self, secret: &str) -> Result<Option<(i64, TokenInfo)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.id, t.name, t.role, t.created_at, t.revoked_at, s.id
+             FROM api_sessions s JOIN api_tokens t ON t.id = s.token_id
+             WHERE s.session_hash = ?1 AND s.ended_at IS NULL AND s.expires_at > ?2
+               AND t.revoked_at IS NULL",
+        )?;
+        Ok(stmt
+            .query_row(params![hash_token(secret), now_rfc3339()], |r| {
+                Ok((r.get(5)?, token_from_row(r)?))
+            })
+            .optional()?)
+    }
+
+    /// Ends the session whose secret this is; `false` if it was not live.
+    pub fn end_session(&mut self, secret: &str) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE api_sessions SET ended_at = ?2 WHERE session_hash = ?1 AND ended_at IS NULL",
+            params![hash_token(secret), now_rfc3339()],
         )?;
         Ok(n == 1)
+    }
+
+    /// Sessions not yet ended or expired (for tests and the admin).
+    pub fn live_sessions(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM api_sessions s JOIN api_tokens t ON t.id = s.token_id
+             WHERE s.ended_at IS NULL AND s.expires_at > ?1 AND t.revoked_at IS NULL",
+            [now_rfc3339()],
+            |r| r.get(0),
+        )?)
     }
 
     /// The stored hash of a token (for tests and audits of the store itself).
@@ -325,6 +433,45 @@ mod tests {
         assert!(!store.revoke_token(t.info.id).unwrap());
         assert!(store.verify_token(&t.secret).unwrap().is_none());
         assert!(store.tokens().unwrap()[0].revoked_at.is_some());
+    }
+
+    #[test]
+    fn sessions_are_hashed_expire_end_and_die_with_their_token() {
+        let mut store = Store::open_in_memory().unwrap();
+        let t = store.create_token("carol", Role::Analyst).unwrap();
+        let s = store.create_session(&t.info, 3600).unwrap();
+        assert!(s.secret.starts_with("wfs_") && s.secret.len() == 4 + 64);
+        assert_ne!(s.secret, t.secret);
+        let (id, who) = store.verify_session(&s.secret).unwrap().unwrap();
+        assert_eq!((id, who.id, who.role), (s.id, t.info.id, Role::Analyst));
+        let stored: String = store
+            .conn
+            .query_row("SELECT session_hash FROM api_sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, hash_token(&s.secret));
+        // The token's own secret is not a session, nor is the hash.
+        assert!(store.verify_session(&t.secret).unwrap().is_none());
+        assert!(store.verify_session(&stored).unwrap().is_none());
+        // Signing out ends it, once.
+        assert!(store.end_session(&s.secret).unwrap());
+        assert!(!store.end_session(&s.secret).unwrap());
+        assert!(store.verify_session(&s.secret).unwrap().is_none());
+        // An expired session does not verify, and is forgotten later.
+        let old = store.create_session(&t.info, -1).unwrap();
+        assert!(store.verify_session(&old.secret).unwrap().is_none());
+        // Revoking the token ends its live sessions.
+        let a = store.create_session(&t.info, 3600).unwrap();
+        let b = store.create_session(&t.info, 3600).unwrap();
+        assert_eq!(store.live_sessions().unwrap(), 2);
+        let rows: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM api_sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 2, "ended and expired sessions are forgotten");
+        assert!(store.revoke_token(t.info.id).unwrap());
+        assert!(store.verify_session(&a.secret).unwrap().is_none());
+        assert!(store.verify_session(&b.secret).unwrap().is_none());
+        assert_eq!(store.live_sessions().unwrap(), 0);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod assessments;
 mod auth;
+mod catalogue;
 mod documents;
 mod extractions;
 mod query;
@@ -15,11 +16,15 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use assessments::AssessmentRun;
-pub use auth::{constant_time_eq, hash_token, Actor, AuditEntry, NewToken, Role, TokenInfo};
+pub use auth::{
+    constant_time_eq, hash_token, Actor, AuditEntry, NewSession, NewToken, Role, TokenInfo,
+};
+pub use catalogue::EditedEntity;
 pub use documents::{DocumentRow, InsertOutcome, NewDocument, Stats, StoredDocument};
 pub use extractions::{EventFilter, StoredEvent};
 pub use query::{
-    fts_query, EventExtent, EventQuery, EventRow, SearchHit, Tally, SNIPPET_CLOSE, SNIPPET_OPEN,
+    fts_query, EventExtent, EventQuery, EventRow, SearchHit, Tally, Undated, SNIPPET_CLOSE,
+    SNIPPET_OPEN,
 };
 
 /// Hamming distance at or below which two SimHash fingerprints mark a
@@ -54,6 +59,9 @@ pub enum StoreError {
     /// The operating system gave no random bytes for a token.
     #[error("no randomness for a new token: {0}")]
     Random(String),
+    /// A time could not be computed (an expiry out of range).
+    #[error("time out of range: {0}")]
+    Time(String),
 }
 
 /// A Watchfloor database.

@@ -20,6 +20,8 @@ pub struct EventQuery {
     pub from: Option<String>,
     /// Only events starting on or before this day (`YYYY-MM-DD`).
     pub to: Option<String>,
+    /// What to do with undated events.
+    pub undated: Undated,
     /// Only located events inside `[min_lon, min_lat, max_lon, max_lat]`.
     pub bbox: Option<[f64; 4]>,
     /// Only events read from this document.
@@ -28,6 +30,35 @@ pub struct EventQuery {
     pub limit: i64,
     /// Skip this many rows first.
     pub offset: i64,
+}
+
+/// Whether a listing keeps events without a date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Undated {
+    /// Kept unless a date bound (`from`, `to`) is given.
+    #[default]
+    Auto,
+    /// Kept whatever the date bounds (they apply to dated events only).
+    Include,
+    /// Left out.
+    Exclude,
+    /// Only undated events (date bounds are then ignored).
+    Only,
+}
+
+impl Undated {
+    /// The names the API takes.
+    pub const NAMES: &'static [&'static str] = &["include", "exclude", "only"];
+
+    /// Reads `include`, `exclude` or `only`.
+    pub fn parse(name: &str) -> Option<Undated> {
+        match name {
+            "include" => Some(Undated::Include),
+            "exclude" => Some(Undated::Exclude),
+            "only" => Some(Undated::Only),
+            _ => None,
+        }
+    }
 }
 
 /// One event as the workbench lists it.
@@ -50,10 +81,15 @@ pub struct EventRow {
     pub domain: String,
     /// Modality, e.g. `observed`.
     pub modality: String,
+    /// Actor entity IDs, most active first.
+    pub actors: Vec<String>,
     /// First day (`YYYY-MM-DD`), if dated.
     pub date_start: Option<String>,
     /// Last day, if dated.
     pub date_end: Option<String>,
+    /// How precisely it is dated (`day`, `month`, `year`, `range`,
+    /// `relative`), if dated.
+    pub date_precision: Option<String>,
     /// Gazetteer place ID, if placed.
     pub place: Option<String>,
     /// ISO country code, if known.
@@ -171,57 +207,119 @@ impl Store {
         if !q.modalities.is_empty() {
             wheres.push(in_list("e.modality", &q.modalities, &mut args));
         }
-        if let Some(d) = &q.from {
-            wheres.push("e.date_start >= ?".into());
-            args.push(Value::Text(d.clone()));
-        }
-        if let Some(d) = &q.to {
-            wheres.push("e.date_start <= ?".into());
-            args.push(Value::Text(d.clone()));
-        }
         if let Some(id) = q.document {
             wheres.push("e.document_id = ?".into());
             args.push(Value::Integer(id));
         }
-        let where_sql = if wheres.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", wheres.join(" AND "))
+        let mut dated: Vec<String> = Vec::new();
+        let mut bounds: Vec<Value> = Vec::new();
+        if let Some(d) = &q.from {
+            dated.push("e.date_start >= ?".into());
+            bounds.push(Value::Text(d.clone()));
+        }
+        if let Some(d) = &q.to {
+            dated.push("e.date_start <= ?".into());
+            bounds.push(Value::Text(d.clone()));
+        }
+        // Each branch adds its date conditions to the common ones; two
+        // branches (dated in range, then undated) are two index lookups
+        // joined by UNION ALL, which is much faster than one OR.
+        let branches: Vec<(Vec<String>, Vec<Value>)> = match q.undated {
+            Undated::Auto => vec![(dated, bounds)],
+            Undated::Include if !dated.is_empty() => vec![
+                (dated, bounds),
+                (vec!["e.date_start IS NULL".into()], Vec::new()),
+            ],
+            Undated::Include => vec![(Vec::new(), Vec::new())],
+            Undated::Exclude => {
+                dated.push("e.date_start IS NOT NULL".into());
+                vec![(dated, bounds)]
+            }
+            Undated::Only => vec![(vec!["e.date_start IS NULL".into()], Vec::new())],
         };
-        args.push(Value::Integer(q.limit));
-        args.push(Value::Integer(q.offset));
-        let sql = format!(
-            "SELECT e.id, e.document_id, d.title, d.source, d.published, e.type, e.domain,
-                    e.modality, e.date_start, e.date_end, e.place, e.country, e.lat, e.lon,
-                    e.confidence, e.evidence_start, e.evidence_end, e.evidence_text
-             FROM {from} JOIN documents d ON d.id = e.document_id
-             {where_sql}
-             ORDER BY e.date_start DESC, e.id DESC LIMIT ? OFFSET ?"
-        );
+        const COLUMNS: &str = "e.id AS id, e.document_id, d.title, d.source, d.published,
+            e.type, e.domain, e.modality, e.date_start AS date_start, e.date_end, e.place,
+            e.country, e.lat, e.lon, e.confidence, e.evidence_start, e.evidence_end,
+            e.evidence_text, e.actors, e.date_precision";
+        let mut all_args: Vec<Value> = Vec::new();
+        let mut selects = Vec::new();
+        let single = branches.len() == 1;
+        for (extra, extra_args) in branches {
+            let conditions: Vec<&str> = wheres
+                .iter()
+                .chain(extra.iter())
+                .map(String::as_str)
+                .collect();
+            let where_sql = if conditions.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", conditions.join(" AND "))
+            };
+            all_args.extend(args.iter().cloned());
+            all_args.extend(extra_args);
+            let page = if single {
+                "LIMIT ? OFFSET ?"
+            } else {
+                // Enough of each branch for the page.
+                all_args.push(Value::Integer(q.limit.saturating_add(q.offset)));
+                "LIMIT ?"
+            };
+            selects.push(format!(
+                "SELECT {COLUMNS} FROM {from} JOIN documents d ON d.id = e.document_id
+                 {where_sql} ORDER BY e.date_start DESC, e.id DESC {page}"
+            ));
+        }
+        let sql = if single {
+            selects.remove(0)
+        } else {
+            let parts: Vec<String> = selects
+                .iter()
+                .map(|s| format!("SELECT * FROM ({s})"))
+                .collect();
+            format!(
+                "SELECT * FROM ({}) ORDER BY date_start DESC, id DESC LIMIT ? OFFSET ?",
+                parts.join(" UNION ALL ")
+            )
+        };
+        all_args.push(Value::Integer(q.limit));
+        all_args.push(Value::Integer(q.offset));
+        let args = all_args;
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok(EventRow {
-                id: r.get(0)?,
-                document_id: r.get(1)?,
-                title: r.get(2)?,
-                source: r.get(3)?,
-                published: r.get(4)?,
-                event_type: r.get(5)?,
-                domain: r.get(6)?,
-                modality: r.get(7)?,
-                date_start: r.get(8)?,
-                date_end: r.get(9)?,
-                place: r.get(10)?,
-                country: r.get(11)?,
-                lat: r.get(12)?,
-                lon: r.get(13)?,
-                confidence: r.get(14)?,
-                evidence_start: r.get(15)?,
-                evidence_end: r.get(16)?,
-                evidence_text: r.get(17)?,
-            })
+            let actors: String = r.get(18)?;
+            Ok((
+                actors,
+                EventRow {
+                    id: r.get(0)?,
+                    document_id: r.get(1)?,
+                    title: r.get(2)?,
+                    source: r.get(3)?,
+                    published: r.get(4)?,
+                    event_type: r.get(5)?,
+                    domain: r.get(6)?,
+                    modality: r.get(7)?,
+                    date_start: r.get(8)?,
+                    date_end: r.get(9)?,
+                    place: r.get(10)?,
+                    country: r.get(11)?,
+                    lat: r.get(12)?,
+                    lon: r.get(13)?,
+                    confidence: r.get(14)?,
+                    evidence_start: r.get(15)?,
+                    evidence_end: r.get(16)?,
+                    evidence_text: r.get(17)?,
+                    actors: Vec::new(),
+                    date_precision: r.get(19)?,
+                },
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::new();
+        for row in rows {
+            let (actors, mut row) = row?;
+            row.actors = serde_json::from_str(&actors)?;
+            out.push(row);
+        }
+        Ok(out)
     }
 
     /// Documents whose title or text contain every word of `text`, best

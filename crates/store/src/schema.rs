@@ -183,6 +183,27 @@ const MIGRATIONS: &[&str] = &[
     END;
     CREATE INDEX events_type_date ON events(type, date_start);
     "#,
+    // 6: the workbench's sign-in sessions (SHA-256 of the session secret
+    // only, with an expiry; ended by sign-out or by revoking their token)
+    // and catalogue entities created or edited through the API, merged over
+    // the compiled-in catalogue when the knowledge is loaded.
+    r#"
+    CREATE TABLE api_sessions (
+        id            INTEGER PRIMARY KEY,
+        session_hash  TEXT NOT NULL UNIQUE,
+        token_id      INTEGER NOT NULL REFERENCES api_tokens(id),
+        created_at    TEXT NOT NULL,
+        expires_at    TEXT NOT NULL,
+        ended_at      TEXT
+    );
+    CREATE INDEX api_sessions_token ON api_sessions(token_id);
+    CREATE TABLE catalogue_entities (
+        id          TEXT PRIMARY KEY,
+        entity      TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
