@@ -538,7 +538,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let knowledge = knowledge(&cli.data)?;
             if files.is_empty() {
-                crate::extract_cmd::run_stored(&knowledge, &mut open_existing(&cli.db)?)
+                // The catalogue edits made in the workbench apply here too,
+                // so that both extract with the same catalogue.
+                let mut store = open_existing(&cli.db)?;
+                let knowledge = watchfloor_server::catalogue::with_edits(
+                    knowledge,
+                    &store.catalogue_entities()?,
+                );
+                crate::extract_cmd::run_stored(&knowledge, &mut store)
             } else {
                 crate::extract_cmd::run_files(&knowledge, &files, format, published.as_deref())
             }
