@@ -205,6 +205,11 @@ pub fn run(
         let lang = lang_of(rel).unwrap_or_default();
         inputs.push((lang, rel.display().to_string(), text, gold));
     }
+    // `WATCHFLOOR_TOPONYM_ERRORS=FILE`: every unmatched mention (false
+    // positives with the place they were resolved to, false negatives) as
+    // JSON lines, for error analysis.
+    let errors_file = std::env::var_os("WATCHFLOOR_TOPONYM_ERRORS").map(PathBuf::from);
+    let errors = std::sync::Mutex::new(String::new());
     let t0 = Instant::now();
     let per: Vec<(String, Counts)> = inputs
         .par_iter()
@@ -225,6 +230,35 @@ pub fn run(
                 .flat_map(|p| p.mentions.iter().map(|m| (m.start, m.end)))
                 .collect();
             let (exact, overlap) = match_spans(gold, &predicted);
+            if errors_file.is_some() {
+                let chars: Vec<char> = text.chars().collect();
+                let quote = |(s, e): Span| -> String {
+                    chars
+                        .get(s..e)
+                        .map(|c| c.iter().collect())
+                        .unwrap_or_default()
+                };
+                let mut lines = String::new();
+                for p in &record.places {
+                    for m in p
+                        .mentions
+                        .iter()
+                        .filter(|m| !gold.contains(&(m.start, m.end)))
+                    {
+                        let line = serde_json::json!({"doc": source, "error": "fp",
+                            "text": m.text, "place": p.id, "lang": lang});
+                        lines.push_str(&format!("{line}\n"));
+                    }
+                }
+                for &g in gold.iter().filter(|g| !predicted.contains(g)) {
+                    let line = serde_json::json!({"doc": source, "error": "fn",
+                        "text": quote(g), "lang": lang});
+                    lines.push_str(&format!("{line}\n"));
+                }
+                if let Ok(mut all) = errors.lock() {
+                    all.push_str(&lines);
+                }
+            }
             (
                 lang.clone(),
                 Counts {
@@ -239,6 +273,10 @@ pub fn run(
         })
         .collect();
     let secs = t0.elapsed().as_secs_f64();
+    if let Some(f) = &errors_file {
+        let all = errors.into_inner().unwrap_or_default();
+        std::fs::write(f, all).with_context(|| format!("writing {}", f.display()))?;
+    }
     let mut by_lang: Vec<(String, Counts)> = Vec::new();
     let mut all = Counts::default();
     for (lang, c) in &per {
