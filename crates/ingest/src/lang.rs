@@ -7,7 +7,7 @@ use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 
 /// Characters of the text looked at; enough for a stable verdict, and it
 /// keeps detection fast on long documents.
-const SAMPLE_BYTES: usize = 3000;
+const SAMPLE_BYTES: usize = 1200;
 /// Fewer letters than this is too little to call.
 const MIN_LETTERS: usize = 8;
 /// A lingua margin below this lets the letter evidence decide.
