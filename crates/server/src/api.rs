@@ -1048,33 +1048,44 @@ async fn indicators(
     let campaign = p.get("campaign").unwrap_or("russia-belarus").to_string();
     let to = p.date("to")?;
     let value = blocking(&app, move |app| {
-        let key = format!("indicators|{campaign}|{}", to.as_deref().unwrap_or(""));
-        cached(app, key, || {
-            let k = app.knowledge()?;
-            app.with_store(|s| {
-                let pack = find_pack(all_packs(app, s)?, &campaign)?;
-                let mut events = s.events(&EventFilter::default())?;
-                crate::report::known_by(&mut events, to.as_deref());
-                let as_of = to
-                    .clone()
-                    .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
-                let mut options = AssessOptions::new(&as_of);
-                options.max_evidence = 20;
-                options.baseline = match s.last_assessment_run(&pack.name)? {
-                    Some(run) => Baseline::Run {
-                        label: format!("run {} at {}", run.id, run.generated_at),
-                        statuses: run.statuses,
-                    },
-                    None => Baseline::FirstRun,
-                };
-                let facts = Facts::new(&k.catalogue);
-                let a = watchfloor_assess::assess(&pack, &events, &facts, &options);
-                serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))
-            })
-        })
+        indicator_board(app, &campaign, to.as_deref())
     })
     .await?;
     Ok(Json(value.as_ref().clone()).into_response())
+}
+
+/// The indicator board of a campaign as of `to` (default today), cached
+/// until the next write (see [`cached`]). Blocking: it reads every stored
+/// event.
+pub(crate) fn indicator_board(
+    app: &App,
+    campaign: &str,
+    to: Option<&str>,
+) -> Result<Arc<Value>, ApiError> {
+    let key = format!("indicators|{campaign}|{}", to.unwrap_or(""));
+    cached(app, key, || {
+        let k = app.knowledge()?;
+        app.with_store(|s| {
+            let pack = find_pack(all_packs(app, s)?, campaign)?;
+            let mut events = s.events(&EventFilter::default())?;
+            crate::report::known_by(&mut events, to);
+            let as_of = to
+                .map(str::to_string)
+                .unwrap_or_else(|| jiff::Zoned::now().date().to_string());
+            let mut options = AssessOptions::new(&as_of);
+            options.max_evidence = 20;
+            options.baseline = match s.last_assessment_run(&pack.name)? {
+                Some(run) => Baseline::Run {
+                    label: format!("run {} at {}", run.id, run.generated_at),
+                    statuses: run.statuses,
+                },
+                None => Baseline::FirstRun,
+            };
+            let facts = Facts::new(&k.catalogue);
+            let a = watchfloor_assess::assess(&pack, &events, &facts, &options);
+            serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))
+        })
+    })
 }
 
 /// The answer cached under `key` while nothing has been written (and on

@@ -233,6 +233,13 @@ async fn security_headers(mut resp: axum::response::Response) -> axum::response:
 /// Serves until the process is stopped (Ctrl-C), on an already bound
 /// listener.
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> Result<(), ServerError> {
+    // The dashboard's indicator board reads every stored event (seconds
+    // with a million): work it out now, in the background, so the first
+    // visitor finds it ready.
+    let warm = app.clone();
+    tokio::task::spawn_blocking(move || {
+        let _ = api::indicator_board(&warm, "russia-belarus", None);
+    });
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
