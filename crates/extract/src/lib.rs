@@ -265,7 +265,9 @@ impl Knowledge {
             };
             // Country adjectives are left to the gazetteer (curated/demonyms.tsv),
             // which marks them as modifiers, not as where something happens.
-            if !matches!(e.kind.as_str(), "country" | "site") {
+            // A city named for an organisation ("Brussels" for the EU) is
+            // still a place: the geoparser and the acting test below decide.
+            if !matches!(e.kind.as_str(), "country" | "site") && h.role != Role::Metonym {
                 for s in &mut places_ctx.skip[from.min(h.last)..h.last] {
                     *s = true;
                 }

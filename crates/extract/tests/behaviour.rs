@@ -187,3 +187,48 @@ fn actors_are_the_subjects_not_the_places() {
     actors.sort();
     assert_eq!(actors, vec!["BLR", "RUS"]);
 }
+
+#[test]
+fn a_city_standing_for_an_organisation_is_still_a_place_where_things_happen() {
+    for (text, lang, name) in [
+        (
+            "The ministers met in Brussels on Monday. Brussels said the sanctions would stay.",
+            "en",
+            "Brussels",
+        ),
+        (
+            "Premier spotkał się z przywódcami w Brukseli w poniedziałek.",
+            "pl",
+            "Brukseli",
+        ),
+    ] {
+        let r = extract(text, lang);
+        // The EU's metonym stays an entity mention…
+        assert!(mentions_of(&r, "org:EU").contains(&name), "{lang}: {r:?}");
+        // …and the city is a place, the meeting's place.
+        let brussels = r.places.iter().find(|p| p.id == "geo:2800866");
+        assert!(brussels.is_some(), "{lang}: {:?}", r.places);
+        let meeting = r
+            .events
+            .iter()
+            .find(|e| e.event_type == watchfloor_model::EventType::LeaderMeeting);
+        assert_eq!(
+            meeting.and_then(|e| e.place.as_deref()),
+            Some("geo:2800866"),
+            "{lang}: {:?}",
+            r.events
+        );
+    }
+    // "Brussels said": the organisation acting, not where the event is.
+    let r = extract("Brussels imposed new sanctions on Minsk.", "en");
+    let sanctions = r
+        .events
+        .iter()
+        .find(|e| e.event_type == watchfloor_model::EventType::SanctionsImposed);
+    assert_ne!(
+        sanctions.and_then(|e| e.place.as_deref()),
+        Some("geo:2800866"),
+        "{:?}",
+        r.events
+    );
+}
