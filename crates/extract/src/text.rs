@@ -1,6 +1,7 @@
 //! Text machinery shared by every matcher: folding, tokens with character
 //! offsets, sentences and clauses, light stemming and transliteration.
 
+use compact_str::CompactString;
 use unicode_normalization::UnicodeNormalization;
 
 /// The script a word is written in, as far as matching cares.
@@ -29,7 +30,7 @@ pub struct Token {
     pub cend: usize,
     /// Folded form (NFKC, lower case, ё→е, apostrophes folded).
     /// Inline up to 24 bytes: most words need no allocation.
-    pub folded: compact_str::CompactString,
+    pub folded: CompactString,
     /// Script of the word.
     pub script: Script,
     /// Every letter is upper case (acronyms).
@@ -84,24 +85,6 @@ pub struct Forms {
 }
 
 impl Forms {
-    fn of(tokens: &[Token]) -> Forms {
-        let mut index: crate::hash::FastMap<&str, u32> = crate::hash::FastMap::default();
-        index.reserve(tokens.len() / 2);
-        let mut forms = Forms {
-            of_token: Vec::with_capacity(tokens.len()),
-            first_token: Vec::new(),
-        };
-        for (i, t) in tokens.iter().enumerate() {
-            let next = forms.first_token.len() as u32;
-            let form = *index.entry(t.folded.as_str()).or_insert(next);
-            if form == next {
-                forms.first_token.push(i as u32);
-            }
-            forms.of_token.push(form);
-        }
-        forms
-    }
-
     /// Number of distinct forms.
     pub fn len(&self) -> usize {
         self.first_token.len()
@@ -167,29 +150,53 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-fn script_of(word: &str) -> Script {
-    let mut latin = false;
-    let mut cyr = false;
-    let mut digit = false;
-    let mut other = false;
-    for c in word.chars() {
-        if c.is_ascii_digit() {
-            digit = true;
-        } else if c == '\'' || c == '-' {
-        } else if ('\u{0400}'..='\u{052F}').contains(&c) {
-            cyr = true;
-        } else if c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)) {
-            latin = true;
-        } else {
-            other = true;
-        }
+/// Script bit of a folded character that is a Latin letter (see [`script_bits`]).
+const LATIN: u8 = 1;
+/// Script bit of a Cyrillic letter.
+const CYRILLIC: u8 = 2;
+/// Script bit of an ASCII digit.
+const DIGIT: u8 = 4;
+/// Script bit of anything else that is not an apostrophe or a hyphen.
+const OTHER: u8 = 8;
+/// The script bits of a byte class.
+const SCRIPT_BITS: u8 = LATIN | CYRILLIC | DIGIT | OTHER;
+
+/// The script bit of one folded character (none for `'` and `-`, which
+/// belong to every script).
+#[inline]
+fn script_bits(c: char) -> u8 {
+    if c.is_ascii_digit() {
+        DIGIT
+    } else if c == '\'' || c == '-' {
+        0
+    } else if ('\u{0400}'..='\u{052F}').contains(&c) {
+        CYRILLIC
+    } else if c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)) {
+        LATIN
+    } else {
+        OTHER
     }
-    match (latin, cyr, digit, other) {
+}
+
+/// The script of a word from the union of its characters' script bits.
+#[inline]
+fn script_from_bits(bits: u8) -> Script {
+    match (
+        bits & LATIN != 0,
+        bits & CYRILLIC != 0,
+        bits & DIGIT != 0,
+        bits & OTHER != 0,
+    ) {
         (true, false, _, false) => Script::Latin,
         (false, true, _, false) => Script::Cyrillic,
         (false, false, true, false) => Script::Digits,
         _ => Script::Other,
     }
+}
+
+#[cfg(test)]
+fn script_of(word: &str) -> Script {
+    script_from_bits(word.chars().fold(0, |bits, c| bits | script_bits(c)))
 }
 
 #[inline]
@@ -208,61 +215,339 @@ const ABBREVIATIONS: &[&str] = &[
     "п", "пп", "д", "ген", "см",
 ];
 
-/// A position in a text read a character at a time, with ASCII decoded
-/// without the general UTF-8 path.
-struct Cursor<'t> {
-    text: &'t str,
-    /// Byte offset of the next character (always a char boundary).
-    pos: usize,
+/// Byte class of an ASCII letter or digit (a word byte).
+const WORD: u8 = 16;
+/// Byte class of an upper-case ASCII letter.
+const UPPER: u8 = 32;
+/// Byte class of a lower-case ASCII letter.
+const LOWER: u8 = 64;
+
+/// What the word scanner needs to know of each byte, in one look-up:
+/// [`WORD`], [`UPPER`], [`LOWER`] and the script bit ([`LATIN`],
+/// [`DIGIT`]) of ASCII letters and digits; 0 for every other byte.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0u8;
+    while b < 0x80 {
+        table[b as usize] = if b.is_ascii_digit() {
+            WORD | DIGIT
+        } else if b.is_ascii_uppercase() {
+            WORD | UPPER | LATIN
+        } else if b.is_ascii_lowercase() {
+            WORD | LOWER | LATIN
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The character at byte `pos` of `text` (a char boundary) and its
+/// length in bytes, with ASCII decoded without the general UTF-8 path.
+#[inline]
+fn char_at(text: &str, pos: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(pos)?;
+    if b < 0x80 {
+        Some((b as char, 1))
+    } else {
+        let c = text.get(pos..)?.chars().next()?;
+        Some((c, c.len_utf8()))
+    }
 }
 
-impl<'t> Cursor<'t> {
-    /// The next character and its byte offset, without moving.
+/// Hash of a folded word for the form table: the bytes
+/// `backing[start..end]`, each ORed with `or` (0x20 lower-cases a run of
+/// ASCII letters and digits in passing; 0 takes the bytes as they are),
+/// eight at a time (little-endian, the last chunk padded with zeros) mixed
+/// as by `hash::FoldHasher`, then spread so that both the low bits (the
+/// slot) and the high bits (the tag) depend on every byte. Bytes of
+/// `backing` past `end` may be read (a last chunk in one load) but never
+/// count.
+#[inline]
+fn word_hash(backing: &[u8], start: usize, end: usize, or: u8) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let spread = u64::from(or) * 0x0101_0101_0101_0101;
+    let chunk_at = |p: usize| {
+        backing
+            .get(p..p + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(|b| u64::from_le_bytes(b) | spread)
+    };
+    let mut h = (end - start) as u64;
+    let mut p = start;
+    while p + 8 <= end {
+        h = (h.rotate_left(5) ^ chunk_at(p).unwrap_or_default()).wrapping_mul(K);
+        p += 8;
+    }
+    if p < end {
+        let n = end - p; // 1..=7 bytes
+        let last = match chunk_at(p) {
+            Some(chunk) => chunk & (u64::MAX >> (64 - 8 * n)),
+            None => backing[p..end]
+                .iter()
+                .enumerate()
+                .fold(0, |last, (k, &b)| last | u64::from(b | or) << (8 * k)),
+        };
+        h = (h.rotate_left(5) ^ last).wrapping_mul(K);
+    }
+    (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29)
+}
+
+/// The character at `pos` if it continues the word before it: a non-ASCII
+/// word character, or an apostrophe followed by a letter (O'Brien, сям'я,
+/// Russia's). ASCII letters and digits are taken in runs before this is
+/// asked.
+#[inline]
+fn continuation(text: &str, pos: usize) -> Option<(char, usize)> {
+    match text.as_bytes().get(pos) {
+        Some(&b) if b >= 0x80 || b == b'\'' || b == b'`' => continuation_general(text, pos),
+        _ => None,
+    }
+}
+
+/// [`continuation`] past its quick "no" for plain ASCII.
+#[inline(never)]
+fn continuation_general(text: &str, pos: usize) -> Option<(char, usize)> {
+    let (d, w) = char_at(text, pos)?;
+    if (!d.is_ascii() && is_word_char(d))
+        || (is_apostrophe(d) && char_at(text, pos + w).is_some_and(|(a, _)| a.is_alphabetic()))
+    {
+        Some((d, w))
+    } else {
+        None
+    }
+}
+
+/// Reads the ASCII letters and digits of `bytes` from `pos` on, without
+/// copying them: returns the position after them, the union of their byte
+/// classes (see [`ASCII_CLASS`]) and the number of upper-case letters.
+#[inline]
+fn scan_ascii_run(bytes: &[u8], mut pos: usize) -> (usize, u8, usize) {
+    let mut classes = 0u8;
+    let mut upper = 0usize;
+    while let Some(&b) = bytes.get(pos) {
+        let class = ASCII_CLASS[usize::from(b)];
+        if class & WORD == 0 {
+            break;
+        }
+        classes |= class;
+        upper += usize::from(class & UPPER != 0);
+        pos += 1;
+    }
+    (pos, classes, upper)
+}
+
+/// Whether `folded` (a folded form: no upper-case ASCII) is the lower case
+/// of `run`, a run of ASCII letters and digits.
+#[inline]
+fn is_lower_case_of(folded: &[u8], run: &[u8]) -> bool {
+    folded.len() == run.len() && folded.iter().zip(run).all(|(&f, &r)| f == r | 0x20)
+}
+
+/// What the scanner learns of a word as it cuts it, so that nothing
+/// re-reads the word afterwards.
+struct Word {
+    /// The word is a single run of ASCII letters and digits, whose folded
+    /// form is its lower case (not written to `folded`).
+    ascii_run: bool,
+    /// Folded spelling, unless `ascii_run` (reused from word to word).
+    folded: String,
+    /// Union of the script bits of the folded characters, plus [`LOWER`]
+    /// if a letter is lower case (other byte-class bits are meaningless).
+    bits: u8,
+    /// Number of upper-case letters.
+    upper: usize,
+}
+
+impl Word {
+    /// Takes the ASCII letters and digits from `pos` on; returns the
+    /// position after them.
     #[inline]
-    fn peek(&self) -> Option<(usize, char)> {
-        let b = *self.text.as_bytes().get(self.pos)?;
-        if b < 0x80 {
-            Some((self.pos, b as char))
-        } else {
-            self.text[self.pos..].chars().next().map(|c| (self.pos, c))
+    fn take_ascii_run(&mut self, text: &str, pos: usize) -> usize {
+        let (end, classes, upper) = scan_ascii_run(text.as_bytes(), pos);
+        self.bits |= classes;
+        self.upper += upper;
+        end
+    }
+
+    /// Takes one word character that is not in an ASCII run (or an
+    /// apostrophe inside the word, which is neither upper nor lower case
+    /// and has no script).
+    #[inline(never)]
+    fn take_char(&mut self, c: char) {
+        let from = self.folded.len();
+        fold_char(c, &mut self.folded);
+        for f in self.folded[from..].chars() {
+            self.bits |= script_bits(f);
+        }
+        self.upper += usize::from(c.is_uppercase());
+        if c.is_lowercase() {
+            self.bits |= LOWER;
         }
     }
 
-    /// The next character and its byte offset.
+    /// Cuts the word starting at byte `start` of `text` with character
+    /// `first`: returns its end (byte offset) and its length in
+    /// characters.
     #[inline]
-    fn next(&mut self) -> Option<(usize, char)> {
-        let next = self.peek()?;
-        self.pos += next.1.len_utf8();
-        Some(next)
+    fn cut(&mut self, text: &str, start: usize, first: char) -> (usize, usize) {
+        self.bits = 0;
+        self.upper = 0;
+        self.ascii_run = false;
+        self.folded.clear();
+        let mut pos;
+        let mut chars;
+        if first.is_ascii() {
+            pos = self.take_ascii_run(text, start);
+            chars = pos - start;
+            if continuation(text, pos).is_none() {
+                // The common case.
+                self.ascii_run = true;
+                return (pos, chars);
+            }
+            self.folded
+                .push_str(text.get(start..pos).unwrap_or_default());
+            self.folded.make_ascii_lowercase();
+        } else {
+            self.take_char(first);
+            pos = start + first.len_utf8();
+            chars = 1;
+        }
+        loop {
+            let run_start = pos;
+            pos = self.take_ascii_run(text, pos);
+            if pos > run_start {
+                let from = self.folded.len();
+                self.folded
+                    .push_str(text.get(run_start..pos).unwrap_or_default());
+                self.folded[from..].make_ascii_lowercase();
+                chars += pos - run_start;
+            }
+            match continuation(text, pos) {
+                Some((d, w)) => {
+                    self.take_char(d);
+                    pos += w;
+                    chars += 1;
+                }
+                None => break,
+            }
+        }
+        (pos, chars)
+    }
+}
+
+/// The distinct folded words of a text, collected as its tokens are cut:
+/// an open-addressing table keyed by [`word_hash`], a hash match confirmed
+/// by comparing the spelling with the form's first token.
+struct FormIndex {
+    /// Linear-probing slots, a power of two in number: 0 when free, else
+    /// the high 32 bits of the form's hash (its tag) above its index + 1.
+    slots: Vec<u64>,
+    /// Each form's hash, to place the forms again when the table grows.
+    hashes: Vec<u64>,
+    /// The forms found so far.
+    forms: Forms,
+}
+
+impl FormIndex {
+    /// An index for about `tokens` tokens.
+    fn with_capacity(tokens: usize) -> FormIndex {
+        // A text has far fewer distinct words than tokens; the table grows
+        // if not.
+        let slots = (tokens / 2).max(64).next_power_of_two();
+        FormIndex {
+            slots: vec![0; slots],
+            hashes: Vec::with_capacity(slots / 2),
+            forms: Forms {
+                of_token: Vec::with_capacity(tokens),
+                first_token: Vec::with_capacity(slots / 2),
+            },
+        }
     }
 
-    /// The ASCII letters and digits from here on (not consumed).
+    /// Records the form of the next token (the one `tokens` is about to
+    /// get), whose spelling has hash `hash` and is recognised by `same`;
+    /// returns that spelling: the first token's copy if the form has been
+    /// seen, else `make()`.
     #[inline]
-    fn ascii_alphanumeric_run(&self) -> &'t [u8] {
-        let rest = &self.text.as_bytes()[self.pos..];
-        let n = rest
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        &rest[..n]
+    fn add(
+        &mut self,
+        hash: u64,
+        tokens: &[Token],
+        same: impl Fn(&[u8]) -> bool,
+        make: impl FnOnce() -> CompactString,
+    ) -> CompactString {
+        let tag = hash >> 32;
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                break;
+            }
+            if slot >> 32 == tag {
+                let form = (slot as u32).wrapping_sub(1);
+                let first = &tokens[self.forms.first_token[form as usize] as usize];
+                if same(first.folded.as_bytes()) {
+                    self.forms.of_token.push(form);
+                    return first.folded.clone();
+                }
+            }
+            at = (at + 1) & mask;
+        }
+        // A new form.
+        let form = self.forms.first_token.len() as u32;
+        self.slots[at] = tag << 32 | u64::from(form.wrapping_add(1));
+        self.hashes.push(hash);
+        self.forms.first_token.push(tokens.len() as u32);
+        self.forms.of_token.push(form);
+        if self.hashes.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        make()
+    }
+
+    /// Doubles the table and places the forms again.
+    #[cold]
+    fn grow(&mut self) {
+        let mut slots = vec![0u64; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for (form, &hash) in self.hashes.iter().enumerate() {
+            let mut at = hash as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (hash >> 32) << 32 | (form as u64 + 1);
+        }
+        self.slots = slots;
     }
 }
 
 /// Cuts a text into tokens and sentences. Never fails; offsets always lie
 /// on character boundaries.
 pub fn analyse(text: &str) -> Analysed<'_> {
+    let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 6);
+    let mut forms = FormIndex::with_capacity(text.len() / 6);
     let mut sentences = Vec::new();
     let mut sentence_start = 0usize;
     let mut sentence_tok = 0usize;
     let mut paragraph = 0usize;
-    let mut chars = Cursor { text, pos: 0 };
-    let mut cpos = 0usize;
+    let mut pos = 0usize; // byte offset of the next character
+    let mut cpos = 0usize; // its character offset
     let mut line_start = true;
     let mut line_tok = 0usize; // index of the first token on the current line
     let mut pending_break: Option<usize> = None; // byte offset where a sentence ends
-    let mut folded = String::new(); // the word being folded (reused)
+    let mut word = Word {
+        ascii_run: false,
+        folded: String::new(),
+        bits: 0,
+        upper: 0,
+    };
 
+    // Tokens get the index of the next sentence pushed when they are cut:
+    // the sentence that takes them is never empty, so never skipped.
     let close = |sentences: &mut Vec<Sentence>,
                  tokens: &Vec<Token>,
                  start: usize,
@@ -286,7 +571,15 @@ pub fn analyse(text: &str) -> Analysed<'_> {
         });
     };
 
-    while let Some((i, c)) = chars.next() {
+    while let Some((c, width)) = char_at(text, pos) {
+        if c == ' ' && pending_break.is_none() {
+            // Between words: nothing to do but count it.
+            pos += 1;
+            cpos += 1;
+            continue;
+        }
+        let i = pos;
+        pos += width;
         if let Some(brk) = pending_break.take() {
             // A sentence ends at `brk` if what follows starts a new one.
             if c.is_whitespace()
@@ -297,9 +590,6 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 || c.is_numeric()
                 || c == '-'
             {
-                for t in &mut tokens[sentence_tok..] {
-                    t.sentence = sentences.len();
-                }
                 close(
                     &mut sentences,
                     &tokens,
@@ -314,9 +604,6 @@ pub fn analyse(text: &str) -> Analysed<'_> {
         }
         if c == '\n' {
             // Line breaks end sentences: headings, list items and paragraphs.
-            for t in &mut tokens[sentence_tok..] {
-                t.sentence = sentences.len();
-            }
             close(
                 &mut sentences,
                 &tokens,
@@ -327,12 +614,10 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             );
             sentence_start = i + 1;
             sentence_tok = tokens.len();
-            if line_start || matches!(chars.peek(), Some((_, '\n'))) {
-                paragraph += 1;
-            } else if let Some((_, next)) = chars.peek() {
-                if !next.is_lowercase() {
-                    paragraph += 1;
-                }
+            match char_at(text, pos) {
+                _ if line_start => paragraph += 1,
+                Some((next, _)) if next == '\n' || !next.is_lowercase() => paragraph += 1,
+                _ => {}
             }
             line_start = true;
             line_tok = tokens.len();
@@ -343,65 +628,42 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             line_start = false;
         }
         if is_word_char(c) {
-            let start = i;
-            let cstart = cpos;
-            let mut end = i + c.len_utf8();
-            cpos += 1;
-            folded.clear();
-            fold_char(c, &mut folded);
-            let mut upper = c.is_uppercase() as usize;
-            let mut lower = c.is_lowercase() as usize;
-            let capitalised = c.is_uppercase();
-            loop {
-                // ASCII letters and digits, the common case, a byte at a time.
-                let run = chars.ascii_alphanumeric_run();
-                if !run.is_empty() {
-                    for &b in run {
-                        folded.push(b.to_ascii_lowercase() as char);
-                        upper += b.is_ascii_uppercase() as usize;
-                        lower += b.is_ascii_lowercase() as usize;
-                    }
-                    cpos += run.len();
-                    chars.pos += run.len();
-                    end = chars.pos;
-                }
-                match chars.peek() {
-                    Some((j, d)) if is_word_char(d) => {
-                        chars.next();
-                        fold_char(d, &mut folded);
-                        upper += d.is_uppercase() as usize;
-                        lower += d.is_lowercase() as usize;
-                        end = j + d.len_utf8();
-                        cpos += 1;
-                    }
-                    Some((j, d)) if is_apostrophe(d) => {
-                        // Keep an apostrophe inside a word (O'Brien, сям'я, Russia's).
-                        let after = text[j + d.len_utf8()..].chars().next();
-                        if after.is_some_and(|a| a.is_alphabetic()) {
-                            chars.next();
-                            fold_char(d, &mut folded);
-                            end = j + d.len_utf8();
-                            cpos += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            let script = script_of(&folded);
+            let (end, chars) = word.cut(text, i, c);
+            let folded = if word.ascii_run {
+                let run = &bytes[i..end];
+                forms.add(
+                    word_hash(bytes, i, end, 0x20),
+                    &tokens,
+                    |f| is_lower_case_of(f, run),
+                    || {
+                        let mut f = CompactString::from(text.get(i..end).unwrap_or_default());
+                        f.make_ascii_lowercase();
+                        f
+                    },
+                )
+            } else {
+                let f = word.folded.as_str();
+                forms.add(
+                    word_hash(f.as_bytes(), 0, f.len(), 0),
+                    &tokens,
+                    |g| g == f.as_bytes(),
+                    || CompactString::from(f),
+                )
+            };
             tokens.push(Token {
-                start,
+                start: i,
                 end,
-                cstart,
-                cend: cpos,
-                folded: compact_str::CompactString::from(folded.as_str()),
-                script,
-                all_caps: upper >= 2 && lower == 0
-                    || (upper == 1 && lower == 0 && end - start == 1),
-                capitalised,
-                sentence: 0,
+                cstart: cpos,
+                cend: cpos + chars,
+                folded,
+                script: script_from_bits(word.bits & SCRIPT_BITS),
+                all_caps: word.bits & LOWER == 0
+                    && (word.upper >= 2 || (word.upper == 1 && end - i == 1)),
+                capitalised: c.is_uppercase(),
+                sentence: sentences.len(),
             });
+            pos = end;
+            cpos += chars;
             continue;
         }
         cpos += 1;
@@ -424,15 +686,15 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                     }));
             let is_decimal = c == '.'
                 && prev.is_some_and(|t| t.end == i && t.script == Script::Digits)
-                && chars.peek().is_some_and(|(_, d)| d.is_ascii_digit());
+                && bytes.get(pos).is_some_and(u8::is_ascii_digit);
             if !is_abbrev && !is_decimal {
                 // Take closing quotes/brackets with the sentence.
-                let mut end = i + c.len_utf8();
-                while let Some((j, d)) = chars.peek() {
+                let mut end = pos;
+                while let Some((d, w)) = char_at(text, pos) {
                     if matches!(d, '"' | '”' | '»' | ')' | '’' | '.' | '!' | '?') {
-                        chars.next();
+                        pos += w;
                         cpos += 1;
-                        end = j + d.len_utf8();
+                        end = pos;
                     } else {
                         break;
                     }
@@ -440,9 +702,6 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 pending_break = Some(end);
             }
         }
-    }
-    for t in &mut tokens[sentence_tok..] {
-        t.sentence = sentences.len();
     }
     close(
         &mut sentences,
@@ -452,19 +711,12 @@ pub fn analyse(text: &str) -> Analysed<'_> {
         sentence_tok,
         paragraph,
     );
-    // Fix sentence indices (closing may skip empty slices).
-    for (si, s) in sentences.iter().enumerate() {
-        for t in &mut tokens[s.tokens.clone()] {
-            t.sentence = si;
-        }
-    }
     set_char_offsets(text, &mut sentences);
-    let forms = Forms::of(&tokens);
     let mut analysed = Analysed {
         text,
         tokens,
         sentences,
-        forms,
+        forms: forms.forms,
     };
     mark_headings(&mut analysed);
     analysed
