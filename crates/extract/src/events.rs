@@ -97,12 +97,14 @@ fn heading_level(a: &Analysed<'_>, sentence: usize) -> u8 {
     }
 }
 
-struct Candidate {
+struct Candidate<'k> {
     rule_type: EventType,
     confidence: f64,
     first: usize,
     last: usize,
-    cue: String,
+    /// The cue phrase as written (or the exercise's ID), copied only
+    /// for the clause's winning candidate.
+    cue: &'k str,
     len: usize,
 }
 
@@ -206,7 +208,7 @@ pub fn detect(
                     confidence: rule.confidence,
                     first: hit.first,
                     last: hit.last,
-                    cue: phrase.text.clone(),
+                    cue: phrase.text.as_str(),
                     len: phrase.len(),
                 };
                 let better = match &best {
@@ -229,7 +231,7 @@ pub fn detect(
                         confidence: 0.5,
                         first: h.first,
                         last: h.last,
-                        cue: catalogue.entities()[h.entity].id.clone(),
+                        cue: catalogue.entities()[h.entity].id.as_str(),
                         len: 1,
                     });
                 }
@@ -306,7 +308,7 @@ pub fn detect(
                     end,
                     text: a.text[s.start..s.end].to_string(),
                 },
-                cues: std::iter::once(c.cue)
+                cues: std::iter::once(c.cue.to_string())
                     .chain(modality_cue.map(|m| format!("modality: {m}")))
                     .collect(),
             };
