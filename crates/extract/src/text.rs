@@ -199,21 +199,81 @@ fn script_of(word: &str) -> Script {
     script_from_bits(word.chars().fold(0, |bits, c| bits | script_bits(c)))
 }
 
+/// Whether a character belongs to a word: a letter, a digit or a
+/// combining accent.
 #[inline]
 fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric() || matches!(c, '\u{0300}'..='\u{036F}')
+    match c {
+        '\0'..='\x7f' => c.is_ascii_alphanumeric(),
+        // The basic Russian alphabet, and the General Punctuation block
+        // (dashes, quotes, spaces), without the Unicode tables (both checked
+        // against the general case in the tests).
+        'А'..='я' => true,
+        '\u{2000}'..='\u{206F}' => false,
+        _ => is_word_char_general(c),
     }
 }
 
-const ABBREVIATIONS: &[&str] = &[
-    "e.g", "i.e", "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "st", "vs", "etc",
-    "no", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "г", "гг", "т", "тыс", "млн", "млрд", "им", "ул", "r", "ok", "tys", "mln", "mld", "ст",
-    "п", "пп", "д", "ген", "см",
-];
+/// [`is_word_char`] by the Unicode tables.
+#[inline(never)]
+fn is_word_char_general(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// Whether a folded word is an abbreviation that a full stop follows
+/// without ending the sentence (a `match`: one length test for most words).
+fn is_abbreviation(folded: &str) -> bool {
+    matches!(
+        folded,
+        "e.g"
+            | "i.e"
+            | "mr"
+            | "mrs"
+            | "ms"
+            | "dr"
+            | "prof"
+            | "gen"
+            | "col"
+            | "lt"
+            | "sgt"
+            | "st"
+            | "vs"
+            | "etc"
+            | "no"
+            | "approx"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+            | "г"
+            | "гг"
+            | "т"
+            | "тыс"
+            | "млн"
+            | "млрд"
+            | "им"
+            | "ул"
+            | "r"
+            | "ok"
+            | "tys"
+            | "mln"
+            | "mld"
+            | "ст"
+            | "п"
+            | "пп"
+            | "д"
+            | "ген"
+            | "см"
+    )
+}
 
 /// Byte class of an ASCII letter or digit (a word byte).
 const WORD: u8 = 16;
@@ -256,42 +316,85 @@ fn char_at(text: &str, pos: usize) -> Option<(char, usize)> {
     }
 }
 
-/// Hash of a folded word for the form table: the bytes
-/// `backing[start..end]`, each ORed with `or` (0x20 lower-cases a run of
-/// ASCII letters and digits in passing; 0 takes the bytes as they are),
-/// eight at a time (little-endian, the last chunk padded with zeros) mixed
-/// as by `hash::FoldHasher`, then spread so that both the low bits (the
-/// slot) and the high bits (the tag) depend on every byte. Bytes of
+/// Eight copies of byte `b`, one per byte lane of a `u64`.
+const fn lanes(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of every byte lane.
+const HIGH: u64 = lanes(0x80);
+
+/// The high bit of each byte lane of `x` (whose lanes are below 0x80) set
+/// where the byte is at least `lo`: adding `0x80 - lo` carries into the
+/// high bit exactly then, and never out of the lane.
+#[inline]
+const fn lanes_at_least(x: u64, lo: u8) -> u64 {
+    x.wrapping_add(lanes(0x80 - lo)) & HIGH
+}
+
+/// The eight bytes of `bytes` from `pos` as a little-endian `u64`, if
+/// there are eight.
+#[inline]
+fn load8(bytes: &[u8], pos: usize) -> Option<u64> {
+    let chunk = bytes.get(pos..pos.checked_add(8)?)?;
+    <[u8; 8]>::try_from(chunk).ok().map(u64::from_le_bytes)
+}
+
+/// The last bytes of a word (fewer than eight) ORed with `or`, as a
+/// little-endian `u64` padded with zeros (see [`word_key`]).
+#[cold]
+#[inline(never)]
+fn last_chunk(bytes: &[u8], or: u8) -> u64 {
+    let mut chunk = [0u8; 8];
+    for (to, &b) in chunk.iter_mut().zip(bytes) {
+        *to = b | or;
+    }
+    u64::from_le_bytes(chunk)
+}
+
+/// How a folded word is found in the form table.
+#[derive(Clone, Copy)]
+struct WordKey {
+    /// Hash of the spelling (see [`word_key`]).
+    hash: u64,
+    /// The first eight bytes of the spelling (little-endian, padded with
+    /// zeros): for words of up to eight bytes, with `len`, the spelling.
+    head: u64,
+    /// Length of the spelling in bytes.
+    len: usize,
+}
+
+/// The form-table key of the folded word `backing[start..end]`, each byte
+/// ORed with `or` (0x20 lower-cases a run of ASCII letters and digits in
+/// passing; 0 takes the bytes as they are). The hash mixes the bytes
+/// eight at a time (little-endian, the last chunk padded with zeros) as
+/// `hash::FoldHasher` does, then spreads them so that both the low bits
+/// (the slot) and the high bits (the tag) depend on every byte. Bytes of
 /// `backing` past `end` may be read (a last chunk in one load) but never
 /// count.
-#[inline]
-fn word_hash(backing: &[u8], start: usize, end: usize, or: u8) -> u64 {
+#[inline(always)]
+fn word_key(backing: &[u8], start: usize, end: usize, or: u8) -> WordKey {
     const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let spread = u64::from(or) * 0x0101_0101_0101_0101;
-    let chunk_at = |p: usize| {
-        backing
-            .get(p..p + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(|b| u64::from_le_bytes(b) | spread)
+    let spread = lanes(or);
+    let chunk = |p: usize| match load8(backing, p) {
+        Some(x) if end - p >= 8 => x | spread,
+        Some(x) => (x | spread) & (u64::MAX >> (64 - 8 * (end - p))),
+        // Fewer than eight bytes left in `backing` (so in the word).
+        None => last_chunk(backing.get(p..end).unwrap_or_default(), or),
     };
-    let mut h = (end - start) as u64;
-    let mut p = start;
-    while p + 8 <= end {
-        h = (h.rotate_left(5) ^ chunk_at(p).unwrap_or_default()).wrapping_mul(K);
+    let len = end.saturating_sub(start);
+    let head = if len > 0 { chunk(start) } else { 0 };
+    let mut h = (len as u64 ^ head).wrapping_mul(K);
+    let mut p = start + 8;
+    while p < end {
+        h = (h.rotate_left(5) ^ chunk(p)).wrapping_mul(K);
         p += 8;
     }
-    if p < end {
-        let n = end - p; // 1..=7 bytes
-        let last = match chunk_at(p) {
-            Some(chunk) => chunk & (u64::MAX >> (64 - 8 * n)),
-            None => backing[p..end]
-                .iter()
-                .enumerate()
-                .fold(0, |last, (k, &b)| last | u64::from(b | or) << (8 * k)),
-        };
-        h = (h.rotate_left(5) ^ last).wrapping_mul(K);
+    WordKey {
+        hash: (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29),
+        head,
+        len,
     }
-    (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29)
 }
 
 /// The character at `pos` if it continues the word before it: a non-ASCII
@@ -319,13 +422,59 @@ fn continuation_general(text: &str, pos: usize) -> Option<(char, usize)> {
     }
 }
 
+/// The ASCII letters and digits at the start of the eight bytes `x`
+/// (little-endian), all lanes at once: returns how many there are (0 to
+/// 8), the union of their byte classes (see [`ASCII_CLASS`]; only
+/// [`LATIN`], [`DIGIT`] and [`LOWER`]) and how many are upper case.
+#[inline]
+fn ascii_run_in_chunk(x: u64) -> (usize, u8, usize) {
+    let low7 = x & !HIGH;
+    // ORing 0x20 maps exactly A-Z and a-z into a-z.
+    let caseless = low7 | lanes(0x20);
+    let letter = lanes_at_least(caseless, b'a') & !lanes_at_least(caseless, b'z' + 1);
+    let digit = lanes_at_least(low7, b'0') & !lanes_at_least(low7, b'9' + 1);
+    // Bytes that end the run: neither letter nor digit, or not ASCII.
+    let stop = !(letter | digit) & HIGH | x & HIGH;
+    let (len, in_run) = if stop == 0 {
+        (8, u64::MAX)
+    } else {
+        // Every bit below the first stop byte's high bit.
+        (
+            (stop.trailing_zeros() / 8) as usize,
+            (stop & stop.wrapping_neg()) - 1,
+        )
+    };
+    let (letter, digit) = (letter & in_run, digit & in_run);
+    // Bit 5 (0x20) of each byte moved to its high bit: set if lower case.
+    let lower = letter & (x << 2);
+    let upper = letter & !lower;
+    let classes = (u8::from(letter != 0) * LATIN)
+        | (u8::from(digit != 0) * DIGIT)
+        | (u8::from(lower != 0) * LOWER);
+    // The high bits moved to the low bit of each lane, summed into the
+    // top lane by the multiplication.
+    let upper = ((upper >> 7).wrapping_mul(lanes(1)) >> 56) as usize;
+    (len, classes, upper)
+}
+
 /// Reads the ASCII letters and digits of `bytes` from `pos` on, without
 /// copying them: returns the position after them, the union of their byte
-/// classes (see [`ASCII_CLASS`]) and the number of upper-case letters.
+/// classes (see [`ASCII_CLASS`]; only [`LATIN`], [`DIGIT`] and [`LOWER`]
+/// are meaningful) and the number of upper-case letters. Eight bytes at a
+/// time while there are eight.
 #[inline]
 fn scan_ascii_run(bytes: &[u8], mut pos: usize) -> (usize, u8, usize) {
     let mut classes = 0u8;
     let mut upper = 0usize;
+    while let Some(x) = load8(bytes, pos) {
+        let (len, c, u) = ascii_run_in_chunk(x);
+        classes |= c;
+        upper += u;
+        pos += len;
+        if len < 8 {
+            return (pos, classes, upper);
+        }
+    }
     while let Some(&b) = bytes.get(pos) {
         let class = ASCII_CLASS[usize::from(b)];
         if class & WORD == 0 {
@@ -444,8 +593,9 @@ struct FormIndex {
     /// Linear-probing slots, a power of two in number: 0 when free, else
     /// the high 32 bits of the form's hash (its tag) above its index + 1.
     slots: Vec<u64>,
-    /// Each form's hash, to place the forms again when the table grows.
-    hashes: Vec<u64>,
+    /// Each form's key: to tell forms with the same tag apart, and to
+    /// place the forms again when the table grows.
+    keys: Vec<WordKey>,
     /// The forms found so far.
     forms: Forms,
 }
@@ -458,7 +608,7 @@ impl FormIndex {
         let slots = (tokens / 2).max(64).next_power_of_two();
         FormIndex {
             slots: vec![0; slots],
-            hashes: Vec::with_capacity(slots / 2),
+            keys: Vec::with_capacity(slots / 2),
             forms: Forms {
                 of_token: Vec::with_capacity(tokens),
                 first_token: Vec::with_capacity(slots / 2),
@@ -467,20 +617,20 @@ impl FormIndex {
     }
 
     /// Records the form of the next token (the one `tokens` is about to
-    /// get), whose spelling has hash `hash` and is recognised by `same`;
-    /// returns that spelling: the first token's copy if the form has been
-    /// seen, else `make()`.
+    /// get), whose spelling has key `key` and, if longer than eight bytes,
+    /// is recognised by `same`; returns that spelling: the first token's
+    /// copy if the form has been seen, else `make()`.
     #[inline]
     fn add(
         &mut self,
-        hash: u64,
+        key: WordKey,
         tokens: &[Token],
         same: impl Fn(&[u8]) -> bool,
         make: impl FnOnce() -> CompactString,
     ) -> CompactString {
-        let tag = hash >> 32;
+        let tag = key.hash >> 32;
         let mask = self.slots.len() - 1;
-        let mut at = hash as usize & mask;
+        let mut at = key.hash as usize & mask;
         loop {
             let slot = self.slots[at];
             if slot == 0 {
@@ -488,10 +638,13 @@ impl FormIndex {
             }
             if slot >> 32 == tag {
                 let form = (slot as u32).wrapping_sub(1);
-                let first = &tokens[self.forms.first_token[form as usize] as usize];
-                if same(first.folded.as_bytes()) {
-                    self.forms.of_token.push(form);
-                    return first.folded.clone();
+                let seen = &self.keys[form as usize];
+                if seen.head == key.head && seen.len == key.len {
+                    let first = &tokens[self.forms.first_token[form as usize] as usize];
+                    if key.len <= 8 || same(first.folded.as_bytes()) {
+                        self.forms.of_token.push(form);
+                        return first.folded.clone();
+                    }
                 }
             }
             at = (at + 1) & mask;
@@ -499,10 +652,10 @@ impl FormIndex {
         // A new form.
         let form = self.forms.first_token.len() as u32;
         self.slots[at] = tag << 32 | u64::from(form.wrapping_add(1));
-        self.hashes.push(hash);
+        self.keys.push(key);
         self.forms.first_token.push(tokens.len() as u32);
         self.forms.of_token.push(form);
-        if self.hashes.len() * 2 > self.slots.len() {
+        if self.keys.len() * 2 > self.slots.len() {
             self.grow();
         }
         make()
@@ -513,7 +666,8 @@ impl FormIndex {
     fn grow(&mut self) {
         let mut slots = vec![0u64; self.slots.len() * 2];
         let mask = slots.len() - 1;
-        for (form, &hash) in self.hashes.iter().enumerate() {
+        for (form, key) in self.keys.iter().enumerate() {
+            let hash = key.hash;
             let mut at = hash as usize & mask;
             while slots[at] != 0 {
                 at = (at + 1) & mask;
@@ -632,7 +786,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             let folded = if word.ascii_run {
                 let run = &bytes[i..end];
                 forms.add(
-                    word_hash(bytes, i, end, 0x20),
+                    word_key(bytes, i, end, 0x20),
                     &tokens,
                     |f| is_lower_case_of(f, run),
                     || {
@@ -644,7 +798,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             } else {
                 let f = word.folded.as_str();
                 forms.add(
-                    word_hash(f.as_bytes(), 0, f.len(), 0),
+                    word_key(f.as_bytes(), 0, f.len(), 0),
                     &tokens,
                     |g| g == f.as_bytes(),
                     || CompactString::from(f),
@@ -679,7 +833,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 && (list_marker
                     || prev.is_some_and(|t| {
                         t.end == i
-                            && (ABBREVIATIONS.contains(&t.folded.as_str())
+                            && (is_abbreviation(&t.folded)
                                 || (t.folded.chars().count() == 1
                                     && t.capitalised
                                     && t.script != Script::Digits))
@@ -927,6 +1081,59 @@ mod tests {
                 fold_char_general(c, &mut general);
             }
             assert_eq!(fast, general, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn word_character_shortcuts_agree_with_the_unicode_tables() {
+        for c in ('\u{0}'..='\u{3000}').chain(['😀', '\u{E000}', '\u{10FFFF}']) {
+            let general = if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+            } else {
+                is_word_char_general(c)
+            };
+            assert_eq!(is_word_char(c), general, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn ascii_runs_eight_bytes_at_a_time_match_a_byte_at_a_time() {
+        let bytes: Vec<u8> = (0u8..=255).collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for case in 0..20_000 {
+            let mut chunk = [0u8; 12];
+            for b in &mut chunk {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                // Mostly letters and digits, so that runs are long.
+                *b = match seed % 4 {
+                    0 => bytes[(seed >> 8) as usize % 256],
+                    1 => b'0' + (seed >> 8) as u8 % 10,
+                    2 => b'A' + (seed >> 8) as u8 % 26,
+                    _ => b'a' + (seed >> 8) as u8 % 26,
+                };
+            }
+            if case < 256 {
+                chunk[case % 8] = case as u8;
+            }
+            let (mut end, mut classes, mut upper) = (0, 0u8, 0);
+            while let Some(&b) = chunk.get(end) {
+                let class = ASCII_CLASS[usize::from(b)];
+                if class & WORD == 0 {
+                    break;
+                }
+                classes |= class;
+                upper += usize::from(class & UPPER != 0);
+                end += 1;
+            }
+            let fast = scan_ascii_run(&chunk, 0);
+            let mask = LATIN | DIGIT | LOWER;
+            assert_eq!(
+                (fast.0, fast.1 & mask, fast.2),
+                (end, classes & mask, upper),
+                "{chunk:?}"
+            );
         }
     }
 
