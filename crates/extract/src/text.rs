@@ -685,14 +685,16 @@ pub fn analyse(text: &str) -> Analysed<'_> {
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 6);
     let mut forms = FormIndex::with_capacity(text.len() / 6);
     let mut sentences = Vec::new();
-    let mut sentence_start = 0usize;
+    let mut sentence_start = (0usize, 0usize); // byte and character offsets
     let mut sentence_tok = 0usize;
     let mut paragraph = 0usize;
     let mut pos = 0usize; // byte offset of the next character
     let mut cpos = 0usize; // its character offset
     let mut line_start = true;
     let mut line_tok = 0usize; // index of the first token on the current line
-    let mut pending_break: Option<usize> = None; // byte offset where a sentence ends
+                               // Byte and character offsets where a sentence ends, if what follows
+                               // starts a new one.
+    let mut pending_break: Option<(usize, usize)> = None;
     let mut word = Word {
         ascii_run: false,
         folded: String::new(),
@@ -702,26 +704,31 @@ pub fn analyse(text: &str) -> Analysed<'_> {
 
     // Tokens get the index of the next sentence pushed when they are cut:
     // the sentence that takes them is never empty, so never skipped.
+    // Pushes the sentence between `from` and `to` (byte and character
+    // offsets), without the white space around it, unless it is all white
+    // space.
     let close = |sentences: &mut Vec<Sentence>,
                  tokens: &Vec<Token>,
-                 start: usize,
-                 end: usize,
+                 from: (usize, usize),
+                 to: (usize, usize),
                  tok_from: usize,
                  paragraph: usize| {
-        let slice = &text[start..end];
-        if slice.trim().is_empty() {
+        let slice = text.get(from.0..to.0).unwrap_or_default();
+        let body = slice.trim_start();
+        if body.is_empty() {
             return;
         }
-        let lead = slice.len() - slice.trim_start().len();
-        let trail = slice.len() - slice.trim_end().len();
+        let lead = &slice[..slice.len() - body.len()];
+        let trimmed = body.trim_end();
+        let trail = &body[trimmed.len()..];
         sentences.push(Sentence {
-            start: start + lead,
-            end: end - trail,
+            start: from.0 + lead.len(),
+            end: to.0 - trail.len(),
             tokens: tok_from..tokens.len(),
             paragraph,
             heading: false,
-            cstart: 0,
-            cend: 0,
+            cstart: from.1 + lead.chars().count(),
+            cend: to.1 - trail.chars().count(),
         });
     };
 
@@ -762,11 +769,11 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 &mut sentences,
                 &tokens,
                 sentence_start,
-                i,
+                (i, cpos),
                 sentence_tok,
                 paragraph,
             );
-            sentence_start = i + 1;
+            sentence_start = (i + 1, cpos + 1);
             sentence_tok = tokens.len();
             match char_at(text, pos) {
                 _ if line_start => paragraph += 1,
@@ -853,7 +860,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                         break;
                     }
                 }
-                pending_break = Some(end);
+                pending_break = Some((end, cpos));
             }
         }
     }
@@ -861,11 +868,10 @@ pub fn analyse(text: &str) -> Analysed<'_> {
         &mut sentences,
         &tokens,
         sentence_start,
-        text.len(),
+        (text.len(), cpos),
         sentence_tok,
         paragraph,
     );
-    set_char_offsets(text, &mut sentences);
     let mut analysed = Analysed {
         text,
         tokens,
@@ -874,27 +880,6 @@ pub fn analyse(text: &str) -> Analysed<'_> {
     };
     mark_headings(&mut analysed);
     analysed
-}
-
-/// Fills the character offsets of sentence bounds in one pass over the text.
-fn set_char_offsets(text: &str, sentences: &mut [Sentence]) {
-    let mut bounds: Vec<(usize, usize, bool)> = Vec::with_capacity(sentences.len() * 2);
-    for (i, s) in sentences.iter().enumerate() {
-        bounds.push((s.start, i, true));
-        bounds.push((s.end, i, false));
-    }
-    bounds.sort_unstable();
-    let mut chars = 0usize;
-    let mut byte = 0usize;
-    for (at, i, is_start) in bounds {
-        chars += text[byte..at].chars().count();
-        byte = at;
-        if is_start {
-            sentences[i].cstart = chars;
-        } else {
-            sentences[i].cend = chars;
-        }
-    }
 }
 
 fn mark_headings(a: &mut Analysed<'_>) {
