@@ -2,6 +2,7 @@
 //! tokens, where `word*` is a prefix and `~` skips up to three words.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use crate::lexicon::FastMap;
 
@@ -133,6 +134,44 @@ pub struct Vocabulary {
     /// The prefix words as a byte trie: a token's prefixes are found in one
     /// walk over its bytes.
     prefix_trie: Vec<TrieNode>,
+    /// The same trie in three flat arrays (made on first use after the
+    /// last link), so that a walk touches one cache line per byte rather
+    /// than chasing each node's own edge list.
+    flat: OnceLock<FlatTrie>,
+}
+
+/// A byte trie laid out flat: node `n`'s edges are
+/// `bytes[first[n]..first[n + 1]]` (sorted) leading to `targets[…]`.
+#[derive(Default)]
+struct FlatTrie {
+    ids: Vec<u32>,
+    first: Vec<u32>,
+    bytes: Vec<u8>,
+    targets: Vec<u32>,
+}
+
+impl FlatTrie {
+    fn of(nodes: &[TrieNode]) -> FlatTrie {
+        let mut t = FlatTrie::default();
+        for n in nodes {
+            t.ids.push(n.id);
+            t.first.push(t.bytes.len() as u32);
+            for &(b, child) in &n.edges {
+                t.bytes.push(b);
+                t.targets.push(child);
+            }
+        }
+        t.first.push(t.bytes.len() as u32);
+        t
+    }
+
+    /// The child of `node` by byte `b`.
+    #[inline]
+    fn child(&self, node: usize, b: u8) -> Option<usize> {
+        let (from, to) = (self.first[node] as usize, self.first[node + 1] as usize);
+        let at = self.bytes[from..to].binary_search(&b).ok()?;
+        Some(self.targets[from + at] as usize)
+    }
 }
 
 /// A node of the prefix trie: the ID of the prefix word ending here (0:
@@ -150,6 +189,7 @@ impl Default for Vocabulary {
             words: FastMap::default(),
             prefixes: FastMap::default(),
             prefix_trie: vec![TrieNode::default()],
+            flat: OnceLock::new(),
         }
     }
 }
@@ -167,6 +207,7 @@ impl Vocabulary {
     /// Numbers the words of a set and indexes it by their IDs; the set then
     /// matches over documents of this vocabulary with [`PhraseSet::find_in`].
     pub fn link<P>(&mut self, set: &mut PhraseSet<P>) {
+        self.flat = OnceLock::new();
         for (phrase, _) in &mut set.phrases {
             for w in &mut phrase.words {
                 match w {
@@ -291,6 +332,7 @@ impl Vocabulary {
             prefix_at: Vec::with_capacity(tokens.len()),
             prefix_ids: Vec::new(),
         };
+        let trie = self.flat.get_or_init(|| FlatTrie::of(&self.prefix_trie));
         let per_form: Vec<(u32, u32, u32, u32)> = a
             .forms
             .first_token
@@ -308,12 +350,11 @@ impl Vocabulary {
                 // all its bytes match.
                 let mut node = 0usize;
                 for &b in w.as_bytes() {
-                    let edges = &self.prefix_trie[node].edges;
-                    match edges.binary_search_by_key(&b, |e| e.0) {
-                        Ok(at) => node = edges[at].1 as usize,
-                        Err(_) => break,
+                    match trie.child(node, b) {
+                        Some(child) => node = child,
+                        None => break,
                     }
-                    let id = self.prefix_trie[node].id;
+                    let id = trie.ids[node];
                     if id != 0 {
                         d.prefix_ids.push(id);
                     }
