@@ -496,93 +496,104 @@ fn is_lower_case_of(folded: &[u8], run: &[u8]) -> bool {
 
 /// What the scanner learns of a word as it cuts it, so that nothing
 /// re-reads the word afterwards.
-struct Word {
-    /// The word is a single run of ASCII letters and digits, whose folded
-    /// form is its lower case (not written to `folded`).
-    ascii_run: bool,
-    /// Folded spelling, unless `ascii_run` (reused from word to word).
-    folded: String,
+struct Cut {
+    /// Byte offset one past the word.
+    end: usize,
+    /// Length of the word in characters.
+    chars: usize,
     /// Union of the script bits of the folded characters, plus [`LOWER`]
     /// if a letter is lower case (other byte-class bits are meaningless).
     bits: u8,
     /// Number of upper-case letters.
     upper: usize,
+    /// The word is a single run of ASCII letters and digits, whose folded
+    /// form is its lower case (not written out); otherwise the folded form
+    /// is in [`Word::folded`].
+    ascii_run: bool,
+}
+
+/// The scanner's buffer for folded words.
+struct Word {
+    /// Folded spelling of the last word cut that is not a single ASCII
+    /// run (reused from word to word).
+    folded: String,
 }
 
 impl Word {
-    /// Takes the ASCII letters and digits from `pos` on; returns the
-    /// position after them.
+    /// Cuts the word starting at byte `start` of `text` with character
+    /// `first`.
     #[inline]
-    fn take_ascii_run(&mut self, text: &str, pos: usize) -> usize {
-        let (end, classes, upper) = scan_ascii_run(text.as_bytes(), pos);
-        self.bits |= classes;
-        self.upper += upper;
-        end
+    fn cut(&mut self, text: &str, start: usize, first: char) -> Cut {
+        if first.is_ascii() {
+            let (end, bits, upper) = scan_ascii_run(text.as_bytes(), start);
+            if continuation(text, end).is_none() {
+                // The common case.
+                return Cut {
+                    end,
+                    chars: end - start,
+                    bits,
+                    upper,
+                    ascii_run: true,
+                };
+            }
+        }
+        self.cut_folding(text, start, first)
+    }
+
+    /// [`Word::cut`] for a word that is more than one ASCII run, folded
+    /// into `self.folded` a run or a character at a time.
+    #[inline(never)]
+    fn cut_folding(&mut self, text: &str, start: usize, first: char) -> Cut {
+        let mut cut = Cut {
+            end: start,
+            chars: 0,
+            bits: 0,
+            upper: 0,
+            ascii_run: false,
+        };
+        self.folded.clear();
+        if !first.is_ascii() {
+            self.take_char(first, &mut cut);
+            cut.end += first.len_utf8();
+        }
+        loop {
+            let run_start = cut.end;
+            let (end, bits, upper) = scan_ascii_run(text.as_bytes(), run_start);
+            if end > run_start {
+                let from = self.folded.len();
+                self.folded
+                    .push_str(text.get(run_start..end).unwrap_or_default());
+                self.folded[from..].make_ascii_lowercase();
+                cut.chars += end - run_start;
+                cut.bits |= bits;
+                cut.upper += upper;
+                cut.end = end;
+            }
+            match continuation(text, cut.end) {
+                Some((d, w)) => {
+                    self.take_char(d, &mut cut);
+                    cut.end += w;
+                }
+                None => break,
+            }
+        }
+        cut
     }
 
     /// Takes one word character that is not in an ASCII run (or an
     /// apostrophe inside the word, which is neither upper nor lower case
     /// and has no script).
-    #[inline(never)]
-    fn take_char(&mut self, c: char) {
+    fn take_char(&mut self, c: char, cut: &mut Cut) {
         let from = self.folded.len();
         fold_char(c, &mut self.folded);
         for f in self.folded[from..].chars() {
-            self.bits |= script_bits(f);
+            cut.bits |= script_bits(f);
         }
-        self.upper += usize::from(c.is_uppercase());
+        cut.upper += usize::from(c.is_uppercase());
         if c.is_lowercase() {
-            self.bits |= LOWER;
+            cut.bits |= LOWER;
         }
-    }
-
-    /// Cuts the word starting at byte `start` of `text` with character
-    /// `first`: returns its end (byte offset) and its length in
-    /// characters.
-    #[inline]
-    fn cut(&mut self, text: &str, start: usize, first: char) -> (usize, usize) {
-        self.bits = 0;
-        self.upper = 0;
-        self.ascii_run = false;
-        self.folded.clear();
-        let mut pos;
-        let mut chars;
-        if first.is_ascii() {
-            pos = self.take_ascii_run(text, start);
-            chars = pos - start;
-            if continuation(text, pos).is_none() {
-                // The common case.
-                self.ascii_run = true;
-                return (pos, chars);
-            }
-            self.folded
-                .push_str(text.get(start..pos).unwrap_or_default());
-            self.folded.make_ascii_lowercase();
-        } else {
-            self.take_char(first);
-            pos = start + first.len_utf8();
-            chars = 1;
-        }
-        loop {
-            let run_start = pos;
-            pos = self.take_ascii_run(text, pos);
-            if pos > run_start {
-                let from = self.folded.len();
-                self.folded
-                    .push_str(text.get(run_start..pos).unwrap_or_default());
-                self.folded[from..].make_ascii_lowercase();
-                chars += pos - run_start;
-            }
-            match continuation(text, pos) {
-                Some((d, w)) => {
-                    self.take_char(d);
-                    pos += w;
-                    chars += 1;
-                }
-                None => break,
-            }
-        }
-        (pos, chars)
+        cut.chars += 1;
     }
 }
 
@@ -696,10 +707,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                                // starts a new one.
     let mut pending_break: Option<(usize, usize)> = None;
     let mut word = Word {
-        ascii_run: false,
         folded: String::new(),
-        bits: 0,
-        upper: 0,
     };
 
     // Tokens get the index of the next sentence pushed when they are cut:
@@ -789,8 +797,9 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             line_start = false;
         }
         if is_word_char(c) {
-            let (end, chars) = word.cut(text, i, c);
-            let folded = if word.ascii_run {
+            let cut = word.cut(text, i, c);
+            let (end, chars) = (cut.end, cut.chars);
+            let folded = if cut.ascii_run {
                 let run = &bytes[i..end];
                 forms.add(
                     word_key(bytes, i, end, 0x20),
@@ -817,9 +826,9 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 cstart: cpos,
                 cend: cpos + chars,
                 folded,
-                script: script_from_bits(word.bits & SCRIPT_BITS),
-                all_caps: word.bits & LOWER == 0
-                    && (word.upper >= 2 || (word.upper == 1 && end - i == 1)),
+                script: script_from_bits(cut.bits & SCRIPT_BITS),
+                all_caps: cut.bits & LOWER == 0
+                    && (cut.upper >= 2 || (cut.upper == 1 && end - i == 1)),
                 capitalised: c.is_uppercase(),
                 sentence: sentences.len(),
             });
