@@ -583,7 +583,30 @@ impl Word {
     /// Takes one word character that is not in an ASCII run (or an
     /// apostrophe inside the word, which is neither upper nor lower case
     /// and has no script).
+    #[inline]
     fn take_char(&mut self, c: char, cut: &mut Cut) {
+        // The basic Russian alphabet without the Unicode tables (checked
+        // against the general path in the tests).
+        match c {
+            'а'..='я' => {
+                self.folded.push(c);
+                cut.bits |= CYRILLIC | LOWER;
+                cut.chars += 1;
+            }
+            'А'..='Я' => {
+                self.folded
+                    .push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
+                cut.bits |= CYRILLIC;
+                cut.upper += 1;
+                cut.chars += 1;
+            }
+            _ => self.take_char_general(c, cut),
+        }
+    }
+
+    /// [`Word::take_char`] for any character.
+    #[inline(never)]
+    fn take_char_general(&mut self, c: char, cut: &mut Cut) {
         let from = self.folded.len();
         fold_char(c, &mut self.folded);
         for f in self.folded[from..].chars() {
@@ -1127,6 +1150,35 @@ mod tests {
                 (fast.0, fast.1 & mask, fast.2),
                 (end, classes & mask, upper),
                 "{chunk:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn russian_letters_are_taken_as_the_general_path_takes_them() {
+        for c in ('\u{0400}'..='\u{04FF}').chain(['a', 'Z', '’']) {
+            let new_cut = || Cut {
+                end: 0,
+                chars: 0,
+                bits: 0,
+                upper: 0,
+                ascii_run: false,
+            };
+            let (mut fast, mut general) = (new_cut(), new_cut());
+            let mut a = Word {
+                folded: String::new(),
+            };
+            let mut b = Word {
+                folded: String::new(),
+            };
+            a.take_char(c, &mut fast);
+            b.take_char_general(c, &mut general);
+            assert_eq!(a.folded, b.folded, "U+{:04X}", c as u32);
+            assert_eq!(
+                (fast.chars, fast.bits, fast.upper),
+                (general.chars, general.bits, general.upper),
+                "U+{:04X}",
+                c as u32
             );
         }
     }
