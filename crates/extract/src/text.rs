@@ -397,6 +397,19 @@ fn word_key(backing: &[u8], start: usize, end: usize, or: u8) -> WordKey {
     }
 }
 
+/// The letter of the basic Russian alphabet (А-я, two bytes in UTF-8) at
+/// byte `pos` of `bytes`, if there is one, decoded directly.
+#[inline]
+fn russian_letter_at(bytes: &[u8], pos: usize) -> Option<char> {
+    let (&lead, &next) = (bytes.get(pos)?, bytes.get(pos + 1)?);
+    match (lead, next) {
+        (0xD0, 0x90..=0xBF) | (0xD1, 0x80..=0x8F) => {
+            char::from_u32(u32::from(lead & 0x1F) << 6 | u32::from(next & 0x3F))
+        }
+        _ => None,
+    }
+}
+
 /// The character at `pos` if it continues the word before it: a non-ASCII
 /// word character, or an apostrophe followed by a letter (O'Brien, сям'я,
 /// Russia's). ASCII letters and digits are taken in runs before this is
@@ -556,9 +569,15 @@ impl Word {
             self.take_char(first, &mut cut);
             cut.end += first.len_utf8();
         }
+        let bytes = text.as_bytes();
         loop {
             let run_start = cut.end;
-            let (end, bits, upper) = scan_ascii_run(text.as_bytes(), run_start);
+            if let Some(c) = russian_letter_at(bytes, run_start) {
+                self.take_char(c, &mut cut);
+                cut.end += 2;
+                continue;
+            }
+            let (end, bits, upper) = scan_ascii_run(bytes, run_start);
             if end > run_start {
                 let from = self.folded.len();
                 self.folded
@@ -568,6 +587,7 @@ impl Word {
                 cut.bits |= bits;
                 cut.upper += upper;
                 cut.end = end;
+                continue;
             }
             match continuation(text, cut.end) {
                 Some((d, w)) => {
@@ -1181,6 +1201,17 @@ mod tests {
                 c as u32
             );
         }
+    }
+
+    #[test]
+    fn russian_letters_are_decoded_directly_as_utf_8_decodes_them() {
+        for c in '\u{0080}'..='\u{07FF}' {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            let expected = ('А'..='я').contains(&c).then_some(c);
+            assert_eq!(russian_letter_at(bytes, 0), expected, "U+{:04X}", c as u32);
+        }
+        assert_eq!(russian_letter_at(&[0xD0], 0), None);
     }
 
     #[test]
