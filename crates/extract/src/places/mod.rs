@@ -20,7 +20,9 @@ use watchfloor_model::PlaceKind;
 
 use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
-use compile::{FLAG_ABBREV, FLAG_DEMONYM, FLAG_DOTTED, FLAG_PRIMARY, FLAG_TRANSLIT};
+use compile::{
+    FLAG_ABBREV, FLAG_DEMONYM, FLAG_DOTTED, FLAG_POLISH_KEY, FLAG_PRIMARY, FLAG_TRANSLIT,
+};
 
 /// Run-time flag on a candidate: the text is in Latin script.
 const FLAG_LATIN: u8 = 0x80;
@@ -284,6 +286,9 @@ fn prior(p: &Place, flags: u8) -> f64 {
     let kind = match p.kind {
         PlaceKind::Country => 10.0,
         PlaceKind::Region if p.feature == "ADM1" => 6.5,
+        // Counties: below a town of the same name ("Kent", "Barnsley"); their
+        // names are mostly multi-word ("Laurel County") and need no help.
+        PlaceKind::Region if p.feature == "ADM2" => 4.5,
         PlaceKind::Region | PlaceKind::Water | PlaceKind::Site => 7.0,
         PlaceKind::City => {
             (p.population as f64 + 1.0).log10()
@@ -297,6 +302,11 @@ fn prior(p: &Place, flags: u8) -> f64 {
     };
     // GeoNames alternates of small places are often junk ("May", "From").
     let name = if flags & FLAG_PRIMARY != 0 {
+        1.0
+    } else if p.kind == PlaceKind::City && p.population >= 1_000_000 && p.feature != "PPLC" {
+        // A metropolis is known by its short name ("New York" for New York
+        // City) as much as by its official one: above its namesake region.
+        // Not a capital, which its country's name must not lead to ("Mexico").
         1.0
     } else if p.kind == PlaceKind::City && p.population < 1_000_000 && flags & FLAG_LATIN != 0 {
         -1.0
@@ -317,6 +327,12 @@ fn km(a: &Place, b: &Place) -> f64 {
     let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
     2.0 * 6371.0088 * h.min(1.0).sqrt().asin()
 }
+
+/// Population under which a town's recognition gets at most
+/// [`FOCUS_CAP_SMALL`] from the document's country focus.
+const SMALL_PLACE: u64 = 50_000;
+/// The most the country focus adds to a small town's support.
+const FOCUS_CAP_SMALL: f64 = 2.5;
 
 /// Words after which a capitalised word is a place for sure ("in", "near",
 /// "в", "под", "w", "pod"…): lower the bar for small places.
@@ -339,6 +355,7 @@ const PLACE_PREPOSITIONS: &[&str] = &[
     "около",
     "возле",
     "у",
+    "ў",
     "на",
     "до",
     "ля",
@@ -379,7 +396,13 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         let mut i = s.tokens.start;
         while i < s.tokens.end {
             let t = &a.tokens[i];
-            if skip(i) || !t.capitalised || matches!(t.script, Script::Digits | Script::Other) {
+            // A lower-case region word may open a name ("obwód brzeski").
+            let region_word =
+                !t.capitalised && g.cues.get(keys[i]) == Some(&compile::CUE_REGION_WORD);
+            if skip(i)
+                || !(t.capitalised || region_word)
+                || matches!(t.script, Script::Digits | Script::Other)
+            {
                 i += 1;
                 continue;
             }
@@ -399,6 +422,17 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 i += 1;
                 continue;
             };
+            if region_word && last - i < 2 {
+                i += 1;
+                continue;
+            }
+            // Text keyed by English rules that reaches a key made by Polish
+            // rules only is another word ("April" is not "Aprilia").
+            let english_keyed = a.tokens[i..last].iter().zip(&keys[i..last]).all(|(t, k)| {
+                t.script != Script::Latin
+                    || crate::text::stem(&t.folded, t.script, crate::text::LatinRules::English)
+                        == *k
+            });
             let caps = a.tokens[i..last]
                 .iter()
                 .all(|t| t.all_caps || t.script == Script::Digits);
@@ -431,7 +465,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 .into_iter()
                 .map(|(i, f)| (i, f | latin))
                 .filter(|&(p, f)| {
-                    if (f & FLAG_DOTTED != 0 && !dot_after) || (f & FLAG_DEMONYM != 0 && plural) {
+                    if (f & FLAG_DOTTED != 0 && !dot_after)
+                        || (f & FLAG_DEMONYM != 0 && plural)
+                        || (f & FLAG_POLISH_KEY != 0 && english_keyed)
+                    {
                         return false;
                     }
                     if f & FLAG_ABBREV != 0 {
@@ -592,15 +629,43 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
 
     // 4. Recognition: small places need support.
     let span_first: HashSet<usize> = spans.iter().flat_map(|s| [s.first, s.last - 1]).collect();
+    let glued = |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
+    let name_like = |k: usize| {
+        let q = &a.tokens[k];
+        q.capitalised && q.script == Script::Latin && !q.all_caps && !span_first.contains(&k)
+    };
+    // Part of a person's or an organisation's name somewhere in the document
+    // ("David Allen", "Allen Smith"): the same word alone elsewhere is most
+    // likely that name again ("Allen said"), one sense per document.
+    let in_name = |s: &Span| -> bool {
+        let sentence = &a.sentences[a.tokens[s.first].sentence];
+        let before = s.first > sentence.tokens.start
+            && name_like(s.first - 1)
+            && glued(s.first - 1, s.first);
+        let after = s.last < sentence.tokens.end && name_like(s.last) && glued(s.first, s.last);
+        before || after
+    };
+    let person_words: HashSet<u64> = spans
+        .iter()
+        .filter(|s| s.last - s.first == 1 && in_name(s))
+        .map(|s| s.value)
+        .collect();
     let mut out = Vec::new();
     for (s, c) in spans.iter().zip(&chosen) {
         let Some((_, own)) = *c else { continue };
-        let (i, v) = if own >= 20.0 {
+        let (i, mut v) = if own >= 20.0 {
             c.unwrap_or((0, 0.0))
         } else {
             by_name.get(&s.value).copied().unwrap_or((0, 0.0))
         };
         let p = &g.places[i];
+        // The document's country focus helps choose among same-named places
+        // but vouches little for a small one: a village of the focus country
+        // is not a place every time its name is written.
+        if p.kind == PlaceKind::City && p.population < SMALL_PLACE {
+            let full = focus_bonus(p, &counts);
+            v -= full - full.min(FOCUS_CAP_SMALL);
+        }
         let t = &a.tokens[s.first];
         let sentence = t.sentence;
         let sentence_start = a.sentences[sentence].tokens.start;
@@ -633,25 +698,11 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         // A lesser place name inside a longer capitalised sequence ("David
         // Allen", "Allen Smith", "Sutton Bank") is a part of a person's or an
         // organisation's name, unless the neighbour is itself a place.
-        let prominent = matches!(p.kind, PlaceKind::Country | PlaceKind::Region)
+        let prominent = (matches!(p.kind, PlaceKind::Country | PlaceKind::Region)
+            && p.feature != "ADM2")
             || matches!(p.feature.as_str(), "PPLC" | "PPLA");
-        if single && !prominent {
-            let glued =
-                |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
-            let name_like = |k: usize| {
-                let q = &a.tokens[k];
-                q.capitalised
-                    && q.script == Script::Latin
-                    && !q.all_caps
-                    && !span_first.contains(&k)
-            };
-            let before = prev.is_some_and(|pv| name_like(pv) && glued(pv, s.first));
-            let after = s.last < a.sentences[sentence].tokens.end
-                && name_like(s.last)
-                && glued(s.first, s.last);
-            if before || after {
-                bar += 3.0;
-            }
+        if single && !prominent && (in_name(s) || person_words.contains(&s.value)) {
+            bar += 3.0;
         }
         if v < bar {
             continue;
