@@ -512,6 +512,24 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         .iter()
         .map(|(c, n)| (c.clone(), *n as f64))
         .collect();
+    // A country name that is also another place's ("Georgia" the state)
+    // must not vouch for its own country sense: the catalogue counted each
+    // such mention as the country.
+    for s in &spans {
+        let country = s
+            .cands
+            .iter()
+            .find(|&&(j, f)| g.places[j].kind == PlaceKind::Country && f & FLAG_DEMONYM == 0);
+        let other = s
+            .cands
+            .iter()
+            .any(|&(j, _)| g.places[j].kind != PlaceKind::Country);
+        if let (Some(&(j, _)), true) = (country, other) {
+            if let Some(n) = g.places[j].country.as_ref().and_then(|c| counts.get_mut(c)) {
+                *n = (*n - 1.0).max(0.0);
+            }
+        }
+    }
     let best_of = |s: &Span, score: &dyn Fn(&Place, u8) -> f64| -> (usize, f64, f64) {
         let mut best = (s.cands[0].0, f64::MIN, f64::MIN);
         for &(i, f) in &s.cands {
@@ -526,6 +544,8 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     };
     let mut anchors: Vec<usize> = Vec::new();
     let mut regions: HashSet<String> = HashSet::new();
+    // Regions of the confident towns: a local paper's towns share a state.
+    let mut anchor_regions: HashMap<String, usize> = HashMap::new();
     let mut doc_countries: HashMap<String, f64> = HashMap::new();
     for s in &spans {
         let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts));
@@ -548,6 +568,8 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 if let Some(r) = &p.admin1 {
                     regions.insert(r.clone());
                 }
+            } else if let Some(r) = &p.admin1 {
+                *anchor_regions.entry(r.clone()).or_default() += 1;
             }
             if let Some(c) = &p.country {
                 *doc_countries.entry(c.clone()).or_default() += 1.0;
@@ -567,19 +589,24 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         });
         let score = |p: &Place, f: u8| -> f64 {
             let mut v = prior(p, f) + focus_bonus(p, &counts);
-            if p.kind != PlaceKind::Region {
+            let county = p.feature == "ADM2";
+            if p.kind != PlaceKind::Region || county {
                 if let Some(r) = &p.admin1 {
                     if regions.contains(r) {
                         v += 3.0;
+                    } else if anchor_regions.get(r).is_some_and(|&n| n >= 2) {
+                        v += 1.5;
                     }
                 }
             }
-            if p.kind == PlaceKind::City {
+            if p.kind == PlaceKind::City || county {
                 let near = anchors
                     .iter()
                     .filter(|&&x| {
                         let q = &g.places[x];
-                        q.kind == PlaceKind::City && q.id != p.id && km(q, p) < 300.0
+                        (q.kind == PlaceKind::City || q.feature == "ADM2")
+                            && q.id != p.id
+                            && km(q, p) < 300.0
                     })
                     .take(2)
                     .count();
