@@ -546,6 +546,12 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     let mut regions: HashSet<String> = HashSet::new();
     // Regions of the confident towns: a local paper's towns share a state.
     let mut anchor_regions: HashMap<String, usize> = HashMap::new();
+    // The home region: the admin1 unit that holds a town or county of the
+    // most distinct names of the document, well ahead of any other — a local
+    // paper's towns and counties ("Paris", "Lamar County", "Reno") meet there.
+    if let Some(home) = home_region(g, &spans) {
+        regions.insert(home.to_string());
+    }
     let mut doc_countries: HashMap<String, f64> = HashMap::new();
     for s in &spans {
         let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts));
@@ -748,6 +754,32 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
     out
 }
+
+/// The admin1 region that holds a town or county of at least
+/// [`HOME_MIN_NAMES`] distinct names of the document and of twice as many as
+/// any other region.
+fn home_region<'g>(g: &'g Gazetteer, spans: &[Span]) -> Option<&'g str> {
+    let mut votes: HashMap<&str, HashSet<u64>> = HashMap::new();
+    for s in spans {
+        for &(j, f) in &s.cands {
+            let p = &g.places[j];
+            if f & FLAG_DEMONYM != 0 || !(p.kind == PlaceKind::City || p.feature == "ADM2") {
+                continue;
+            }
+            if let Some(r) = &p.admin1 {
+                votes.entry(r.as_str()).or_default().insert(s.value);
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, &str)> = votes.iter().map(|(r, v)| (v.len(), *r)).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    let (n, top) = *ranked.first()?;
+    let second = ranked.get(1).map_or(0, |x| x.0);
+    (n >= HOME_MIN_NAMES && n >= 2 * second).then_some(top)
+}
+
+/// Distinct names a home region must hold (see [`home_region`]).
+const HOME_MIN_NAMES: usize = 3;
 
 /// A country or capital followed by a reporting verb ("Moscow said",
 /// "Minsk has denied") stands for its government.
