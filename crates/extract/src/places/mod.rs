@@ -288,7 +288,9 @@ fn prior(p: &Place, flags: u8) -> f64 {
         PlaceKind::Region if p.feature == "ADM1" => 6.5,
         // Counties: below a town of the same name ("Kent", "Barnsley"); their
         // names are mostly multi-word ("Laurel County") and need no help.
-        PlaceKind::Region if p.feature == "ADM2" => 4.5,
+        // Same-named counties differ by their people (a lower bound: the sum
+        // of their towns').
+        PlaceKind::Region if p.feature == "ADM2" => 2.0 + 0.5 * (p.population as f64 + 1.0).log10(),
         PlaceKind::Region | PlaceKind::Water | PlaceKind::Site => 7.0,
         PlaceKind::City => {
             (p.population as f64 + 1.0).log10()
@@ -596,6 +598,14 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         let score = |p: &Place, f: u8| -> f64 {
             let mut v = prior(p, f) + focus_bonus(p, &counts);
             let county = p.feature == "ADM2";
+            // A state or province that holds the document's towns.
+            if p.feature == "ADM1" {
+                if let Some(r) = &p.admin1 {
+                    if anchor_regions.contains_key(r) {
+                        v += 3.0;
+                    }
+                }
+            }
             if p.kind != PlaceKind::Region || county {
                 if let Some(r) = &p.admin1 {
                     if regions.contains(r) {
