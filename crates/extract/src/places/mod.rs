@@ -553,6 +553,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     // paper's towns and counties ("Paris", "Lamar County", "Reno") meet there.
     if let Some(home) = home_region(g, &spans) {
         regions.insert(home.to_string());
+        // …and its country is the document's, as if named twice.
+        if let Some(c) = g.region(home).and_then(|r| r.country.clone()) {
+            *counts.entry(c).or_default() += 2.0;
+        }
     }
     let mut doc_countries: HashMap<String, f64> = HashMap::new();
     for s in &spans {
@@ -789,7 +793,7 @@ fn home_region<'g>(g: &'g Gazetteer, spans: &[Span]) -> Option<&'g str> {
 }
 
 /// Distinct names a home region must hold (see [`home_region`]).
-const HOME_MIN_NAMES: usize = 3;
+const HOME_MIN_NAMES: usize = 2;
 
 /// A country or capital followed by a reporting verb ("Moscow said",
 /// "Minsk has denied") stands for its government.
