@@ -494,7 +494,8 @@ pub fn compile<'a>(
                                 | FLAG_TRANSLIT
                                 | FLAG_GENERATED
                                 | FLAG_DOTTED
-                                | FLAG_DEMONYM));
+                                | FLAG_DEMONYM
+                                | FLAG_POLISH_KEY));
                     *e = i as u32 | ((merged as u32) << 24);
                 } else {
                     entry.push(posting);

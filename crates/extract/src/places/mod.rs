@@ -931,6 +931,96 @@ mod tests {
     }
 
     #[test]
+    fn belarusian_u_short_and_lower_case_polish_regions() {
+        for (text, lang, id, surface) in [
+            (
+                "Вучэнні прайшлі ў Асіповічах.",
+                "be",
+                "geo:624034",
+                "Асіповічах",
+            ),
+            (
+                "Ćwiczenia w obwód brzeski zakończono.",
+                "pl",
+                "geo:BY.01",
+                "obwód brzeski",
+            ),
+            (
+                "Straż graniczna z województwo podlaskie zgłosiła incydent.",
+                "pl",
+                "geo:PL.81",
+                "województwo podlaskie",
+            ),
+            (
+                "Incydent w województwie podlaskim zgłosiła straż.",
+                "pl",
+                "geo:PL.81",
+                "województwie podlaskim",
+            ),
+        ] {
+            has(text, lang, id, surface);
+        }
+        // A lower-case region word alone is no place.
+        let f = found("Obwód i województwo to jednostki.", "pl");
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn counties_resolve_by_their_state() {
+        // "Laurel County" is only in Kentucky; "Orange County" is in eight
+        // states and the document's state picks it.
+        has(
+            "The fire in Laurel County was put out on Monday.",
+            "en",
+            "geo:US.KY.125",
+            "Laurel County",
+        );
+        has(
+            "Orlando, Fla. - Officials in Orange County and Kissimmee said the roads reopened.",
+            "en",
+            "geo:US.FL.095",
+            "Orange County",
+        );
+        has(
+            "Traffic in Anaheim, Calif. slowed as Orange County crews cleared the freeway.",
+            "en",
+            "geo:US.CA.059",
+            "Orange County",
+        );
+    }
+
+    #[test]
+    fn states_are_placed_at_their_middle_not_their_largest_cities() {
+        let k = Knowledge::embedded().expect("embedded knowledge");
+        let g = &k.gazetteer;
+        let texas = g.region("US.TX").expect("Texas");
+        // GeoNames puts Texas at 31.25 N 99.25 W; a population-weighted
+        // point would lie near Dallas and Houston (east of 97 W).
+        assert!((texas.lat - 31.25).abs() < 1.0, "{}", texas.lat);
+        assert!((texas.lon + 99.25).abs() < 1.5, "{}", texas.lon);
+        let usa = g.country("USA").expect("USA");
+        assert!(
+            (usa.lat - 39.76).abs() < 0.1 && (usa.lon + 98.5).abs() < 0.1,
+            "{usa:?}"
+        );
+    }
+
+    #[test]
+    fn english_words_do_not_reach_polish_stems_and_names_stay_persons() {
+        // "April" is not Aprilia (Polish rules stem that to "april"), and
+        // a surname met in a full name ("Ann Walker") is no town alone.
+        let f = found(
+            "Work starts in April. Ann Walker chairs the board. Walker said the budget holds.",
+            "en",
+        );
+        assert!(
+            !f.iter().any(|(_, s)| s == "April" || s == "Walker"),
+            "{f:?}"
+        );
+        has("Ćwiczenia w Aprilii trwały dzień.", "pl", "geo:3182957", "Aprilii");
+    }
+
+    #[test]
     fn mention_offsets_are_on_the_surface_form() {
         let text = "Колонна под Барановичами.";
         let p = places(text, "ru");
