@@ -136,8 +136,8 @@ pub fn name_keys(name: &str) -> Vec<(String, u8)> {
             .iter()
             .map(|t| stem(&t.folded, t.script, rules))
             .collect();
-        let polish = rules == LatinRules::Polish
-            && a.tokens.iter().any(|t| t.script == Script::Latin);
+        let polish =
+            rules == LatinRules::Polish && a.tokens.iter().any(|t| t.script == Script::Latin);
         push(keys.join(" "), if polish { FLAG_POLISH_KEY } else { 0 });
     }
     if a.tokens.iter().any(|t| t.script == Script::Cyrillic) {

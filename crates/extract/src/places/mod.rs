@@ -330,6 +330,10 @@ fn km(a: &Place, b: &Place) -> f64 {
     2.0 * 6371.0088 * h.min(1.0).sqrt().asin()
 }
 
+/// Score from which a one-word name is a place for sure, whatever its
+/// neighbours (a country, a capital, a large city).
+const STRONG_NAME: f64 = 7.0;
+
 /// Population under which a town's recognition gets at most
 /// [`FOCUS_CAP_SMALL`] from the document's country focus.
 const SMALL_PLACE: u64 = 50_000;
@@ -675,7 +679,14 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
 
     // 4. Recognition: small places need support.
-    let span_first: HashSet<usize> = spans.iter().flat_map(|s| [s.first, s.last - 1]).collect();
+    // Ends of names that are places for sure (multi-word, or well supported):
+    // a weak one-word name next to a word ("Ann Walker") may be a person's.
+    let span_first: HashSet<usize> = spans
+        .iter()
+        .zip(&chosen)
+        .filter(|(s, c)| s.last - s.first > 1 || c.is_some_and(|(_, v)| v >= STRONG_NAME))
+        .flat_map(|(s, _)| [s.first, s.last - 1])
+        .collect();
     let glued = |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
     let name_like = |k: usize| {
         let q = &a.tokens[k];
@@ -1017,7 +1028,12 @@ mod tests {
             !f.iter().any(|(_, s)| s == "April" || s == "Walker"),
             "{f:?}"
         );
-        has("Ćwiczenia w Aprilii trwały dzień.", "pl", "geo:3182957", "Aprilii");
+        has(
+            "Ćwiczenia pod Aprilią trwały dzień.",
+            "pl",
+            "geo:3182957",
+            "Aprilią",
+        );
     }
 
     #[test]
