@@ -577,9 +577,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         if confident {
             // Each anchor once: a long document names the same places again
             // and again, and every candidate is compared with every anchor.
-            if !anchors.contains(&i) {
-                anchors.push(i);
+            if anchors.contains(&i) {
+                continue;
             }
+            anchors.push(i);
             if p.kind == PlaceKind::Region {
                 if let Some(r) = &p.admin1 {
                     regions.insert(r.clone());
@@ -587,7 +588,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             } else if let Some(r) = &p.admin1 {
                 *anchor_regions.entry(r.clone()).or_default() += 1;
             }
-            if let Some(c) = &p.country {
+            // A place vouches for its country once, however often it is
+            // named, and only if its name has no other sense: "Paris" said
+            // six times in a Texas paper must not make it a French story.
+            if let (Some(c), true) = (&p.country, s.cands.len() == 1 || !single) {
                 *doc_countries.entry(c.clone()).or_default() += 1.0;
             }
         }
