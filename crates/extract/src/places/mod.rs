@@ -466,7 +466,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 let l = &a.tokens[last - 1];
                 l.folded != keys[last - 1] && l.folded.ends_with('s')
             };
-            let cands: Vec<(usize, u8)> = g
+            let mut cands: Vec<(usize, u8)> = g
                 .postings_of(value)
                 .into_iter()
                 .map(|(i, f)| (i, f | latin))
@@ -484,6 +484,20 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                     }
                 })
                 .collect();
+            // A country's name is the country, not its city known by the
+            // same short name ("Mexico" is not Mexico City).
+            let country_of_name = cands
+                .iter()
+                .find(|&&(j, f)| g.places[j].kind == PlaceKind::Country && f & FLAG_DEMONYM == 0)
+                .and_then(|&(j, _)| g.places[j].country.clone());
+            if let Some(c) = country_of_name {
+                cands.retain(|&(j, f)| {
+                    let q = &g.places[j];
+                    !(q.kind == PlaceKind::City
+                        && f & FLAG_PRIMARY == 0
+                        && q.country.as_deref() == Some(c.as_str()))
+                });
+            }
             if cands.is_empty() {
                 i += 1;
                 continue;
@@ -505,8 +519,47 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     //    the confident ones anchor the document (countries, regions, points).
     // Countries the document talks about; a region of another country
     // named bare is unlikely.
-    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>| -> f64 {
-        let n = p.country.as_ref().and_then(|c| counts.get(c)).copied();
+    // The catalogue counts a capital's or a country's every mention for its
+    // country ("Dublin" fifteen times in an Ohio paper, "Georgia" in an
+    // Atlanta one): where another sense of the name lies in a country the
+    // document also talks about, those mentions must not vouch for their
+    // own sense. Per name: the country its capital or country sense was
+    // counted for, its mentions, and the countries of its other senses.
+    let mut own_mentions: HashMap<u64, (String, f64, Vec<&str>)> = HashMap::new();
+    for s in &spans {
+        let own = s.cands.iter().find(|&&(j, f)| {
+            let q = &g.places[j];
+            f & FLAG_DEMONYM == 0 && (q.kind == PlaceKind::Country || q.feature == "PPLC")
+        });
+        let Some(c) = own.and_then(|&(j, _)| g.places[j].country.as_deref()) else {
+            continue;
+        };
+        let others: Vec<&str> = s
+            .cands
+            .iter()
+            .filter_map(|&(j, _)| g.places[j].country.as_deref())
+            .filter(|o| *o != c)
+            .collect();
+        if !others.is_empty() {
+            let e = own_mentions
+                .entry(s.value)
+                .or_insert_with(|| (c.to_string(), 0.0, others));
+            e.1 += 1.0;
+        }
+    }
+    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>, name: u64| -> f64 {
+        let n = p.country.as_ref().and_then(|c| {
+            let own = own_mentions
+                .get(&name)
+                .filter(|(oc, _, others)| {
+                    oc == c
+                        && others
+                            .iter()
+                            .any(|o| counts.get(*o).is_some_and(|&n| n > 0.0))
+                })
+                .map_or(0.0, |x| x.1);
+            counts.get(c).map(|n| (n - own).max(0.0))
+        });
         match n {
             Some(n) => 2.5 * n.min(3.0),
             None if p.feature == "ADM1" => -1.5,
@@ -518,24 +571,6 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         .iter()
         .map(|(c, n)| (c.clone(), *n as f64))
         .collect();
-    // A country name that is also another place's ("Georgia" the state)
-    // must not vouch for its own country sense: the catalogue counted each
-    // such mention as the country.
-    for s in &spans {
-        let country = s
-            .cands
-            .iter()
-            .find(|&&(j, f)| g.places[j].kind == PlaceKind::Country && f & FLAG_DEMONYM == 0);
-        let other = s
-            .cands
-            .iter()
-            .any(|&(j, _)| g.places[j].kind != PlaceKind::Country);
-        if let (Some(&(j, _)), true) = (country, other) {
-            if let Some(n) = g.places[j].country.as_ref().and_then(|c| counts.get_mut(c)) {
-                *n = (*n - 1.0).max(0.0);
-            }
-        }
-    }
     let best_of = |s: &Span, score: &dyn Fn(&Place, u8) -> f64| -> (usize, f64, f64) {
         let mut best = (s.cands[0].0, f64::MIN, f64::MIN);
         for &(i, f) in &s.cands {
@@ -555,7 +590,26 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     // The home region: the admin1 unit that holds a town or county of the
     // most distinct names of the document, well ahead of any other — a local
     // paper's towns and counties ("Paris", "Lamar County", "Reno") meet there.
-    if let Some(home) = home_region(g, &spans) {
+    // Names glued to another capitalised word ("Adrian Walker") do not vote.
+    let loose = |s: &Span| -> bool {
+        let sentence = &a.sentences[a.tokens[s.first].sentence];
+        let word = |k: usize| {
+            let q = &a.tokens[k];
+            q.capitalised && q.script == Script::Latin && !q.all_caps
+        };
+        let glued =
+            |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
+        let before = s.first > sentence.tokens.start
+            && word(s.first - 1)
+            && glued(s.first - 1, s.first)
+            && !spans.iter().any(|o| o.last == s.first);
+        let after = s.last < sentence.tokens.end
+            && word(s.last)
+            && glued(s.last - 1, s.last)
+            && !spans.iter().any(|o| o.first == s.last);
+        !(before || after)
+    };
+    if let Some(home) = home_region(g, &spans, &loose) {
         regions.insert(home.to_string());
         // …and its country is the document's, as if named twice.
         if let Some(c) = g.region(home).and_then(|r| r.country.clone()) {
@@ -564,7 +618,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
     let mut doc_countries: HashMap<String, f64> = HashMap::new();
     for s in &spans {
-        let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts));
+        let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts, s.value));
         let p = &g.places[i];
         // Anchors: unambiguous and prominent (or multi-word) names, never a
         // common word, so a small place cannot vouch for itself.
@@ -608,7 +662,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 && a.text[a.tokens[s.last - 1].end..a.tokens[x.first].start].trim() == ","
         });
         let score = |p: &Place, f: u8| -> f64 {
-            let mut v = prior(p, f) + focus_bonus(p, &counts);
+            let mut v = prior(p, f) + focus_bonus(p, &counts, s.value);
             let county = p.feature == "ADM2";
             // A state or province that holds the document's towns.
             if p.feature == "ADM1" {
@@ -725,7 +779,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         // but vouches little for a small one: a village of the focus country
         // is not a place every time its name is written.
         if p.kind == PlaceKind::City && p.population < SMALL_PLACE {
-            let full = focus_bonus(p, &counts);
+            let full = focus_bonus(p, &counts, s.value);
             v -= full - full.min(FOCUS_CAP_SMALL);
         }
         let t = &a.tokens[s.first];
@@ -787,9 +841,13 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
 /// The admin1 region that holds a town or county of at least
 /// [`HOME_MIN_NAMES`] distinct names of the document and of twice as many as
 /// any other region.
-fn home_region<'g>(g: &'g Gazetteer, spans: &[Span]) -> Option<&'g str> {
+fn home_region<'g>(
+    g: &'g Gazetteer,
+    spans: &[Span],
+    votes_ok: &dyn Fn(&Span) -> bool,
+) -> Option<&'g str> {
     let mut votes: HashMap<&str, HashSet<u64>> = HashMap::new();
-    for s in spans {
+    for s in spans.iter().filter(|s| votes_ok(s)) {
         for &(j, f) in &s.cands {
             let p = &g.places[j];
             if f & FLAG_DEMONYM != 0 || !(p.kind == PlaceKind::City || p.feature == "ADM2") {
