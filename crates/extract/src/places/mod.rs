@@ -521,10 +521,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     // named bare is unlikely.
     // The catalogue counts a capital's or a country's every mention for its
     // country ("Dublin" fifteen times in an Ohio paper, "Georgia" in an
-    // Atlanta one): where another sense of the name lies in a country the
-    // document also talks about, those mentions must not vouch for their
-    // own sense. Per name: the country its capital or country sense was
-    // counted for, its mentions, and the countries of its other senses.
+    // Atlanta one): where another sense of the name lies in a region the
+    // document names or is at home in, those mentions must not vouch for
+    // their own sense. Per name: the country its capital or country sense
+    // was counted for, its mentions, and the regions of its other senses.
     let mut own_mentions: HashMap<u64, (String, f64, Vec<&str>)> = HashMap::new();
     for s in &spans {
         let own = s.cands.iter().find(|&&(j, f)| {
@@ -537,8 +537,8 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         let others: Vec<&str> = s
             .cands
             .iter()
-            .filter_map(|&(j, _)| g.places[j].country.as_deref())
-            .filter(|o| *o != c)
+            .filter(|&&(j, _)| g.places[j].country.as_deref() != Some(c))
+            .filter_map(|&(j, _)| g.places[j].admin1.as_deref())
             .collect();
         if !others.is_empty() {
             let e = own_mentions
@@ -547,25 +547,21 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             e.1 += 1.0;
         }
     }
-    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>, name: u64| -> f64 {
-        let n = p.country.as_ref().and_then(|c| {
-            let own = own_mentions
-                .get(&name)
-                .filter(|(oc, _, others)| {
-                    oc == c
-                        && others
-                            .iter()
-                            .any(|o| counts.get(*o).is_some_and(|&n| n > 0.0))
-                })
-                .map_or(0.0, |x| x.1);
-            counts.get(c).map(|n| (n - own).max(0.0))
-        });
-        match n {
-            Some(n) => 2.5 * n.min(3.0),
-            None if p.feature == "ADM1" => -1.5,
-            None => 0.0,
-        }
-    };
+    let focus_bonus =
+        |p: &Place, counts: &HashMap<String, f64>, name: u64, local: &HashSet<String>| -> f64 {
+            let n = p.country.as_ref().and_then(|c| {
+                let own = own_mentions
+                    .get(&name)
+                    .filter(|(oc, _, others)| oc == c && others.iter().any(|r| local.contains(*r)))
+                    .map_or(0.0, |x| x.1);
+                counts.get(c).map(|n| (n - own).max(0.0))
+            });
+            match n {
+                Some(n) => 2.5 * n.min(3.0),
+                None if p.feature == "ADM1" => -1.5,
+                None => 0.0,
+            }
+        };
     let mut counts: HashMap<String, f64> = ctx
         .focus
         .iter()
@@ -618,7 +614,9 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
     let mut doc_countries: HashMap<String, f64> = HashMap::new();
     for s in &spans {
-        let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts, s.value));
+        let (i, v, second) = best_of(s, &|p, f| {
+            prior(p, f) + focus_bonus(p, &counts, s.value, &HashSet::new())
+        });
         let p = &g.places[i];
         // Anchors: unambiguous and prominent (or multi-word) names, never a
         // common word, so a small place cannot vouch for itself.
@@ -662,7 +660,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 && a.text[a.tokens[s.last - 1].end..a.tokens[x.first].start].trim() == ","
         });
         let score = |p: &Place, f: u8| -> f64 {
-            let mut v = prior(p, f) + focus_bonus(p, &counts, s.value);
+            let mut v = prior(p, f) + focus_bonus(p, &counts, s.value, &regions);
             let county = p.feature == "ADM2";
             // A state or province that holds the document's towns.
             if p.feature == "ADM1" {
@@ -779,7 +777,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         // but vouches little for a small one: a village of the focus country
         // is not a place every time its name is written.
         if p.kind == PlaceKind::City && p.population < SMALL_PLACE {
-            let full = focus_bonus(p, &counts, s.value);
+            let full = focus_bonus(p, &counts, s.value, &regions);
             v -= full - full.min(FOCUS_CAP_SMALL);
         }
         let t = &a.tokens[s.first];
@@ -847,7 +845,15 @@ fn home_region<'g>(
     votes_ok: &dyn Fn(&Span) -> bool,
 ) -> Option<&'g str> {
     let mut votes: HashMap<&str, HashSet<u64>> = HashMap::new();
-    for s in spans.iter().filter(|s| votes_ok(s)) {
+    // A capital's or a country's name ("Minsk", "Paris") is that place far
+    // more often than a town of the same name: it does not vote.
+    let capital = |s: &&Span| {
+        s.cands.iter().any(|&(j, _)| {
+            let p = &g.places[j];
+            p.kind == PlaceKind::Country || p.feature == "PPLC"
+        })
+    };
+    for s in spans.iter().filter(|s| votes_ok(s) && !capital(s)) {
         for &(j, f) in &s.cands {
             let p = &g.places[j];
             if f & FLAG_DEMONYM != 0 || !(p.kind == PlaceKind::City || p.feature == "ADM2") {
@@ -1125,6 +1131,24 @@ mod tests {
             "en",
             "geo:US.GA",
             "Georgia",
+        );
+    }
+
+    #[test]
+    fn a_capital_keeps_its_sense_beside_another_capital() {
+        // Warsaw must not pull "Minsk" to Mińsk Mazowiecki (Mazovia) nor
+        // make Mazovia the document's home region.
+        has(
+            "Officials in Minsk met envoys from Paris and Warsaw.",
+            "en",
+            "geo:625144",
+            "Minsk",
+        );
+        has(
+            "Rozmowy w Mińsku i w Warszawie trwały dwa dni.",
+            "pl",
+            "geo:625144",
+            "Mińsku",
         );
     }
 
