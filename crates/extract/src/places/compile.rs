@@ -49,6 +49,9 @@ pub const CUE_VERB: u8 = 0;
 pub const CUE_BRIDGE: u8 = 1;
 /// Cue class: a common word that is also a place name ("Union", "March").
 pub const CUE_COMMON: u8 = 2;
+/// Cue class: an English dictionary word that is also a place's whole name
+/// ("university", "spring"; `english_words.tsv`, generated from a word list).
+pub const CUE_WORD: u8 = 4;
 /// Cue class: a region word written before the name and in lower case
 /// ("obwód brzeski", "województwo podlaskie"): a name may start with it.
 pub const CUE_REGION_WORD: u8 = 3;
@@ -345,6 +348,14 @@ pub fn compile<'a>(
                                 Some(_) => {}
                                 None => cues.push((key, class)),
                             }
+                        }
+                    }
+                    continue;
+                }
+                "english_words.tsv" => {
+                    for (key, _) in name_keys(get("word")) {
+                        if !key.contains(' ') && !cues.iter().any(|(k, _)| *k == key) {
+                            cues.push((key, CUE_WORD));
                         }
                     }
                     continue;

@@ -794,6 +794,19 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         if single && g.cues.get(keys[s.first]) == Some(&compile::CUE_COMMON) {
             bar += 4.0;
         }
+        // An English word ("University", "Spring", "Superior") names a small
+        // town far less often than it is the word, capitalised in a title or
+        // a proper name; a city, a state or a country of that name it names.
+        if single
+            && t.script == Script::Latin
+            && g.cues.get(keys[s.first]) == Some(&compile::CUE_WORD)
+            && !(matches!(p.kind, PlaceKind::Country)
+                || (p.kind == PlaceKind::Region && p.feature != "ADM2")
+                || matches!(p.feature.as_str(), "PPLC" | "PPLA")
+                || p.population >= 100_000)
+        {
+            bar += 3.0;
+        }
         let prev = (s.first > sentence_start).then(|| s.first - 1);
         if let Some(pv) = prev {
             let pt = &a.tokens[pv];
@@ -1131,6 +1144,23 @@ mod tests {
             "en",
             "geo:US.GA",
             "Georgia",
+        );
+    }
+
+    #[test]
+    fn english_words_name_small_towns_only_with_support() {
+        // University (Florida) and Superior (Wisconsin) are towns; written
+        // alone they are words. Phoenix and Buffalo are cities.
+        let f = found(
+            "University officials met. Superior Court judges ruled. Spring came early.",
+            "en",
+        );
+        assert!(f.is_empty(), "{f:?}");
+        has(
+            "Flights from Phoenix were late.",
+            "en",
+            "geo:5308655",
+            "Phoenix",
         );
     }
 
