@@ -61,6 +61,8 @@ pub struct Gazetteer {
     admin1: HashMap<String, usize>,
     countries: HashMap<String, usize>,
     cues: HashMap<String, u8>,
+    /// Keys of the region words that open a name ([`compile::CUE_REGION_WORD`]).
+    region_words: Vec<String>,
 }
 
 fn invalid(message: String) -> KnowledgeError {
@@ -143,6 +145,12 @@ impl Gazetteer {
             fst,
             admin1,
             countries,
+            region_words: d
+                .cues
+                .iter()
+                .filter(|(_, c)| *c == compile::CUE_REGION_WORD)
+                .map(|(k, _)| k.clone())
+                .collect(),
             cues: d.cues.into_iter().collect(),
         })
     }
@@ -403,8 +411,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         while i < s.tokens.end {
             let t = &a.tokens[i];
             // A lower-case region word may open a name ("obwód brzeski").
-            let region_word =
-                !t.capitalised && g.cues.get(keys[i]) == Some(&compile::CUE_REGION_WORD);
+            let region_word = !t.capitalised && g.region_words.iter().any(|w| w == keys[i]);
             if skip(i)
                 || !(t.capitalised || region_word)
                 || matches!(t.script, Script::Digits | Script::Other)
@@ -434,11 +441,16 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             }
             // Text keyed by English rules that reaches a key made by Polish
             // rules only is another word ("April" is not "Aprilia").
-            let english_keyed = a.tokens[i..last].iter().zip(&keys[i..last]).all(|(t, k)| {
-                t.script != Script::Latin
-                    || crate::text::stem(&t.folded, t.script, crate::text::LatinRules::English)
-                        == *k
-            });
+            let english_keyed = || {
+                a.tokens[i..last].iter().zip(&keys[i..last]).all(|(t, k)| {
+                    t.script != Script::Latin
+                        || crate::text::stem_parts(
+                            &t.folded,
+                            t.script,
+                            crate::text::LatinRules::English,
+                        ) == (*k, "")
+                })
+            };
             let caps = a.tokens[i..last]
                 .iter()
                 .all(|t| t.all_caps || t.script == Script::Digits);
@@ -473,7 +485,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 .filter(|&(p, f)| {
                     if (f & FLAG_DOTTED != 0 && !dot_after)
                         || (f & FLAG_DEMONYM != 0 && plural)
-                        || (f & FLAG_POLISH_KEY != 0 && english_keyed)
+                        || (f & FLAG_POLISH_KEY != 0 && english_keyed())
                     {
                         return false;
                     }
@@ -547,21 +559,25 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             e.1 += 1.0;
         }
     }
-    let focus_bonus =
-        |p: &Place, counts: &HashMap<String, f64>, name: u64, local: &HashSet<String>| -> f64 {
-            let n = p.country.as_ref().and_then(|c| {
-                let own = own_mentions
-                    .get(&name)
-                    .filter(|(oc, _, others)| oc == c && others.iter().any(|r| local.contains(*r)))
-                    .map_or(0.0, |x| x.1);
-                counts.get(c).map(|n| (n - own).max(0.0))
-            });
-            match n {
-                Some(n) => 2.5 * n.min(3.0),
-                None if p.feature == "ADM1" => -1.5,
-                None => 0.0,
-            }
-        };
+    // The discount of a name's own mentions where another of its senses
+    // lies in one of the `local` regions: (country, mentions).
+    let own_discount = |name: u64, local: &HashSet<String>| -> Option<(&str, f64)> {
+        own_mentions
+            .get(&name)
+            .filter(|(_, _, others)| others.iter().any(|r| local.contains(*r)))
+            .map(|(c, n, _)| (c.as_str(), *n))
+    };
+    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>, own: Option<(&str, f64)>| -> f64 {
+        let n = p.country.as_ref().and_then(|c| {
+            let less = own.filter(|(oc, _)| oc == c).map_or(0.0, |x| x.1);
+            counts.get(c).map(|n| (n - less).max(0.0))
+        });
+        match n {
+            Some(n) => 2.5 * n.min(3.0),
+            None if p.feature == "ADM1" => -1.5,
+            None => 0.0,
+        }
+    };
     let mut counts: HashMap<String, f64> = ctx
         .focus
         .iter()
@@ -587,6 +603,8 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     // most distinct names of the document, well ahead of any other — a local
     // paper's towns and counties ("Paris", "Lamar County", "Reno") meet there.
     // Names glued to another capitalised word ("Adrian Walker") do not vote.
+    let starts: HashSet<usize> = spans.iter().map(|s| s.first).collect();
+    let ends: HashSet<usize> = spans.iter().map(|s| s.last).collect();
     let loose = |s: &Span| -> bool {
         let sentence = &a.sentences[a.tokens[s.first].sentence];
         let word = |k: usize| {
@@ -598,11 +616,11 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         let before = s.first > sentence.tokens.start
             && word(s.first - 1)
             && glued(s.first - 1, s.first)
-            && !spans.iter().any(|o| o.last == s.first);
+            && !ends.contains(&s.first);
         let after = s.last < sentence.tokens.end
             && word(s.last)
             && glued(s.last - 1, s.last)
-            && !spans.iter().any(|o| o.first == s.last);
+            && !starts.contains(&s.last);
         !(before || after)
     };
     if let Some(home) = home_region(g, &spans, &loose) {
@@ -614,9 +632,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
     let mut doc_countries: HashMap<String, f64> = HashMap::new();
     for s in &spans {
-        let (i, v, second) = best_of(s, &|p, f| {
-            prior(p, f) + focus_bonus(p, &counts, s.value, &HashSet::new())
-        });
+        let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts, None));
         let p = &g.places[i];
         // Anchors: unambiguous and prominent (or multi-word) names, never a
         // common word, so a small place cannot vouch for itself.
@@ -659,8 +675,9 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             x.first == s.last
                 && a.text[a.tokens[s.last - 1].end..a.tokens[x.first].start].trim() == ","
         });
+        let own = own_discount(s.value, &regions);
         let score = |p: &Place, f: u8| -> f64 {
-            let mut v = prior(p, f) + focus_bonus(p, &counts, s.value, &regions);
+            let mut v = prior(p, f) + focus_bonus(p, &counts, own);
             let county = p.feature == "ADM2";
             // A state or province that holds the document's towns.
             if p.feature == "ADM1" {
@@ -777,7 +794,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         // but vouches little for a small one: a village of the focus country
         // is not a place every time its name is written.
         if p.kind == PlaceKind::City && p.population < SMALL_PLACE {
-            let full = focus_bonus(p, &counts, s.value, &regions);
+            let full = focus_bonus(p, &counts, own_discount(s.value, &regions));
             v -= full - full.min(FOCUS_CAP_SMALL);
         }
         let t = &a.tokens[s.first];
@@ -857,7 +874,6 @@ fn home_region<'g>(
     spans: &[Span],
     votes_ok: &dyn Fn(&Span) -> bool,
 ) -> Option<&'g str> {
-    let mut votes: HashMap<&str, HashSet<u64>> = HashMap::new();
     // A capital's or a country's name ("Minsk", "Paris") is that place far
     // more often than a town of the same name: it does not vote.
     let capital = |s: &&Span| {
@@ -866,6 +882,8 @@ fn home_region<'g>(
             p.kind == PlaceKind::Country || p.feature == "PPLC"
         })
     };
+    // (region, name) pairs, each once: the regions' distinct names.
+    let mut votes: Vec<(&str, u64)> = Vec::new();
     for s in spans.iter().filter(|s| votes_ok(s) && !capital(s)) {
         for &(j, f) in &s.cands {
             let p = &g.places[j];
@@ -873,14 +891,25 @@ fn home_region<'g>(
                 continue;
             }
             if let Some(r) = &p.admin1 {
-                votes.entry(r.as_str()).or_default().insert(s.value);
+                votes.push((r.as_str(), s.value));
             }
         }
     }
-    let mut ranked: Vec<(usize, &str)> = votes.iter().map(|(r, v)| (v.len(), *r)).collect();
-    ranked.sort_unstable_by(|a, b| b.cmp(a));
-    let (n, top) = *ranked.first()?;
-    let second = ranked.get(1).map_or(0, |x| x.0);
+    votes.sort_unstable();
+    votes.dedup();
+    let (mut top, mut n, mut second) = ("", 0usize, 0usize);
+    let mut k = 0;
+    while k < votes.len() {
+        let r = votes[k].0;
+        let run = votes[k..].iter().take_while(|v| v.0 == r).count();
+        if run > n {
+            second = n;
+            (top, n) = (r, run);
+        } else if run > second {
+            second = run;
+        }
+        k += run;
+    }
     (n >= HOME_MIN_NAMES && n >= 2 * second).then_some(top)
 }
 
