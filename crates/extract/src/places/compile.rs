@@ -38,6 +38,10 @@ pub const FLAG_GENERATED: u8 = 8;
 pub const FLAG_DOTTED: u8 = 16;
 /// Posting flag: an adjective of the place ("Russian", `curated/demonyms.tsv`).
 pub const FLAG_DEMONYM: u8 = 32;
+/// Posting flag: a Latin name's key under Polish rules only ("Aprilia" →
+/// "april"): it stands for an inflected Polish form, so text keyed by
+/// English rules that reaches it is another word ("April").
+pub const FLAG_POLISH_KEY: u8 = 64;
 
 /// Cue class: a reporting verb that makes a capital stand for its government.
 pub const CUE_VERB: u8 = 0;
@@ -45,6 +49,12 @@ pub const CUE_VERB: u8 = 0;
 pub const CUE_BRIDGE: u8 = 1;
 /// Cue class: a common word that is also a place name ("Union", "March").
 pub const CUE_COMMON: u8 = 2;
+/// Cue class: an English dictionary word that is also a place's whole name
+/// ("university", "spring"; `english_words.tsv`, generated from a word list).
+pub const CUE_WORD: u8 = 4;
+/// Cue class: a region word written before the name and in lower case
+/// ("obwód brzeski", "województwo podlaskie"): a name may start with it.
+pub const CUE_REGION_WORD: u8 = 3;
 
 /// One place as stored in the compiled index.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +139,9 @@ pub fn name_keys(name: &str) -> Vec<(String, u8)> {
             .iter()
             .map(|t| stem(&t.folded, t.script, rules))
             .collect();
-        push(keys.join(" "), 0);
+        let polish =
+            rules == LatinRules::Polish && a.tokens.iter().any(|t| t.script == Script::Latin);
+        push(keys.join(" "), if polish { FLAG_POLISH_KEY } else { 0 });
     }
     if a.tokens.iter().any(|t| t.script == Script::Cyrillic) {
         let keys: Vec<String> = a
@@ -243,6 +255,26 @@ pub fn compile<'a>(
                         precision: 3,
                     }
                 }
+                "admin2.tsv" => {
+                    let (Ok(lat), Ok(lon)) = (
+                        parse_f64(file, *n, get("lat")),
+                        parse_f64(file, *n, get("lon")),
+                    ) else {
+                        continue;
+                    };
+                    RawPlace {
+                        id: format!("geo:{}", get("code")),
+                        name: get("name").to_string(),
+                        country: get("country").to_string(),
+                        admin1: get("admin1").to_string(),
+                        feature: "ADM2".into(),
+                        population: get("population").parse().unwrap_or(0),
+                        lat,
+                        lon,
+                        kind: KIND_REGION,
+                        precision: 3,
+                    }
+                }
                 "admin1.tsv" => {
                     let (Ok(lat), Ok(lon)) = (
                         parse_f64(file, *n, get("lat")),
@@ -320,15 +352,33 @@ pub fn compile<'a>(
                     }
                     continue;
                 }
+                "english_words.tsv" => {
+                    for (key, _) in name_keys(get("word")) {
+                        if !key.contains(' ') && !cues.iter().any(|(k, _)| *k == key) {
+                            cues.push((key, CUE_WORD));
+                        }
+                    }
+                    continue;
+                }
                 "region_words.tsv" => {
-                    region_words.push(RegionWords {
+                    let group = RegionWords {
                         words: get("words")
                             .split('|')
                             .map(|w| crate::text::fold(w.trim()))
                             .filter(|w| !w.is_empty())
                             .collect(),
                         word_first: get("order") == "word_first",
-                    });
+                    };
+                    if group.word_first {
+                        for w in &group.words {
+                            for (key, _) in name_keys(w) {
+                                if !key.contains(' ') && !cues.iter().any(|(k, _)| *k == key) {
+                                    cues.push((key, CUE_REGION_WORD));
+                                }
+                            }
+                        }
+                    }
+                    region_words.push(group);
                     continue;
                 }
                 _ => break,
@@ -455,7 +505,8 @@ pub fn compile<'a>(
                                 | FLAG_TRANSLIT
                                 | FLAG_GENERATED
                                 | FLAG_DOTTED
-                                | FLAG_DEMONYM));
+                                | FLAG_DEMONYM
+                                | FLAG_POLISH_KEY));
                     *e = i as u32 | ((merged as u32) << 24);
                 } else {
                     entry.push(posting);

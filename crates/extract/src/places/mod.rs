@@ -21,7 +21,9 @@ use watchfloor_model::PlaceKind;
 use crate::lexicon::{FastMap, FastSet};
 use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
-use compile::{FLAG_ABBREV, FLAG_DEMONYM, FLAG_DOTTED, FLAG_PRIMARY, FLAG_TRANSLIT};
+use compile::{
+    FLAG_ABBREV, FLAG_DEMONYM, FLAG_DOTTED, FLAG_POLISH_KEY, FLAG_PRIMARY, FLAG_TRANSLIT,
+};
 
 /// Run-time flag on a candidate: the text is in Latin script.
 const FLAG_LATIN: u8 = 0x80;
@@ -60,6 +62,8 @@ pub struct Gazetteer {
     admin1: HashMap<String, usize>,
     countries: HashMap<String, usize>,
     cues: HashMap<String, u8>,
+    /// Keys of the region words that open a name ([`compile::CUE_REGION_WORD`]).
+    region_words: Vec<String>,
 }
 
 fn invalid(message: String) -> KnowledgeError {
@@ -142,6 +146,12 @@ impl Gazetteer {
             fst,
             admin1,
             countries,
+            region_words: d
+                .cues
+                .iter()
+                .filter(|(_, c)| *c == compile::CUE_REGION_WORD)
+                .map(|(k, _)| k.clone())
+                .collect(),
             cues: d.cues.into_iter().collect(),
         })
     }
@@ -285,6 +295,11 @@ fn prior(p: &Place, flags: u8) -> f64 {
     let kind = match p.kind {
         PlaceKind::Country => 10.0,
         PlaceKind::Region if p.feature == "ADM1" => 6.5,
+        // Counties: below a town of the same name ("Kent", "Barnsley"); their
+        // names are mostly multi-word ("Laurel County") and need no help.
+        // Same-named counties differ by their people (a lower bound: the sum
+        // of their towns').
+        PlaceKind::Region if p.feature == "ADM2" => 2.0 + 0.5 * (p.population as f64 + 1.0).log10(),
         PlaceKind::Region | PlaceKind::Water | PlaceKind::Site => 7.0,
         PlaceKind::City => {
             (p.population as f64 + 1.0).log10()
@@ -298,6 +313,11 @@ fn prior(p: &Place, flags: u8) -> f64 {
     };
     // GeoNames alternates of small places are often junk ("May", "From").
     let name = if flags & FLAG_PRIMARY != 0 {
+        1.0
+    } else if p.kind == PlaceKind::City && p.population >= 1_000_000 && p.feature != "PPLC" {
+        // A metropolis is known by its short name ("New York" for New York
+        // City) as much as by its official one: above its namesake region.
+        // Not a capital, which its country's name must not lead to ("Mexico").
         1.0
     } else if p.kind == PlaceKind::City && p.population < 1_000_000 && flags & FLAG_LATIN != 0 {
         -1.0
@@ -318,6 +338,16 @@ fn km(a: &Place, b: &Place) -> f64 {
     let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
     2.0 * 6371.0088 * h.min(1.0).sqrt().asin()
 }
+
+/// Score from which a one-word name is a place for sure, whatever its
+/// neighbours (a country, a capital, a large city).
+const STRONG_NAME: f64 = 7.0;
+
+/// Population under which a town's recognition gets at most
+/// [`FOCUS_CAP_SMALL`] from the document's country focus.
+const SMALL_PLACE: u64 = 50_000;
+/// The most the country focus adds to a small town's support.
+const FOCUS_CAP_SMALL: f64 = 2.5;
 
 /// Words after which a capitalised word is a place for sure ("in", "near",
 /// "в", "под", "w", "pod"…): lower the bar for small places.
@@ -340,6 +370,7 @@ const PLACE_PREPOSITIONS: &[&str] = &[
     "около",
     "возле",
     "у",
+    "ў",
     "на",
     "до",
     "ля",
@@ -393,7 +424,12 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         let mut i = s.tokens.start;
         while i < s.tokens.end {
             let t = &a.tokens[i];
-            if skip(i) || !t.capitalised || matches!(t.script, Script::Digits | Script::Other) {
+            // A lower-case region word may open a name ("obwód brzeski").
+            let region_word = !t.capitalised && g.region_words.iter().any(|w| w == keys[i]);
+            if skip(i)
+                || !(t.capitalised || region_word)
+                || matches!(t.script, Script::Digits | Script::Other)
+            {
                 i += 1;
                 continue;
             }
@@ -408,6 +444,22 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             let Some((last, value)) = g.longest(keys, i, limit) else {
                 i += 1;
                 continue;
+            };
+            if region_word && last - i < 2 {
+                i += 1;
+                continue;
+            }
+            // Text keyed by English rules that reaches a key made by Polish
+            // rules only is another word ("April" is not "Aprilia").
+            let english_keyed = || {
+                a.tokens[i..last].iter().zip(&keys[i..last]).all(|(t, k)| {
+                    t.script != Script::Latin
+                        || crate::text::stem_parts(
+                            &t.folded,
+                            t.script,
+                            crate::text::LatinRules::English,
+                        ) == (*k, "")
+                })
             };
             let caps = a.tokens[i..last]
                 .iter()
@@ -436,12 +488,15 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 let l = &a.tokens[last - 1];
                 l.folded != keys[last - 1] && l.folded.ends_with('s')
             };
-            let cands: Vec<(usize, u8)> = g
+            let mut cands: Vec<(usize, u8)> = g
                 .postings_of(value)
                 .into_iter()
                 .map(|(i, f)| (i, f | latin))
                 .filter(|&(p, f)| {
-                    if (f & FLAG_DOTTED != 0 && !dot_after) || (f & FLAG_DEMONYM != 0 && plural) {
+                    if (f & FLAG_DOTTED != 0 && !dot_after)
+                        || (f & FLAG_DEMONYM != 0 && plural)
+                        || (f & FLAG_POLISH_KEY != 0 && english_keyed())
+                    {
                         return false;
                     }
                     if f & FLAG_ABBREV != 0 {
@@ -451,6 +506,20 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                     }
                 })
                 .collect();
+            // A country's name is the country, not its city known by the
+            // same short name ("Mexico" is not Mexico City).
+            let country_of_name = cands
+                .iter()
+                .find(|&&(j, f)| g.places[j].kind == PlaceKind::Country && f & FLAG_DEMONYM == 0)
+                .and_then(|&(j, _)| g.places[j].country.clone());
+            if let Some(c) = country_of_name {
+                cands.retain(|&(j, f)| {
+                    let q = &g.places[j];
+                    !(q.kind == PlaceKind::City
+                        && f & FLAG_PRIMARY == 0
+                        && q.country.as_deref() == Some(c.as_str()))
+                });
+            }
             if cands.is_empty() {
                 i += 1;
                 continue;
@@ -472,8 +541,47 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     //    the confident ones anchor the document (countries, regions, points).
     // Countries the document talks about; a region of another country
     // named bare is unlikely.
-    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>| -> f64 {
-        let n = p.country.as_ref().and_then(|c| counts.get(c)).copied();
+    // The catalogue counts a capital's or a country's every mention for its
+    // country ("Dublin" fifteen times in an Ohio paper, "Georgia" in an
+    // Atlanta one): where another sense of the name lies in a region the
+    // document names or is at home in, those mentions must not vouch for
+    // their own sense. Per name: the country its capital or country sense
+    // was counted for, its mentions, and the regions of its other senses.
+    let mut own_mentions: HashMap<u64, (String, f64, Vec<&str>)> = HashMap::new();
+    for s in &spans {
+        let own = s.cands.iter().find(|&&(j, f)| {
+            let q = &g.places[j];
+            f & FLAG_DEMONYM == 0 && (q.kind == PlaceKind::Country || q.feature == "PPLC")
+        });
+        let Some(c) = own.and_then(|&(j, _)| g.places[j].country.as_deref()) else {
+            continue;
+        };
+        let others: Vec<&str> = s
+            .cands
+            .iter()
+            .filter(|&&(j, _)| g.places[j].country.as_deref() != Some(c))
+            .filter_map(|&(j, _)| g.places[j].admin1.as_deref())
+            .collect();
+        if !others.is_empty() {
+            let e = own_mentions
+                .entry(s.value)
+                .or_insert_with(|| (c.to_string(), 0.0, others));
+            e.1 += 1.0;
+        }
+    }
+    // The discount of a name's own mentions where another of its senses
+    // lies in one of the `local` regions: (country, mentions).
+    let own_discount = |name: u64, local: &HashSet<String>| -> Option<(&str, f64)> {
+        own_mentions
+            .get(&name)
+            .filter(|(_, _, others)| others.iter().any(|r| local.contains(*r)))
+            .map(|(c, n, _)| (c.as_str(), *n))
+    };
+    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>, own: Option<(&str, f64)>| -> f64 {
+        let n = p.country.as_ref().and_then(|c| {
+            let less = own.filter(|(oc, _)| oc == c).map_or(0.0, |x| x.1);
+            counts.get(c).map(|n| (n - less).max(0.0))
+        });
         match n {
             Some(n) => 2.5 * n.min(3.0),
             None if p.feature == "ADM1" => -1.5,
@@ -499,9 +607,42 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     };
     let mut anchors: Vec<usize> = Vec::new();
     let mut regions: HashSet<String> = HashSet::new();
+    // Regions of the confident towns: a local paper's towns share a state.
+    let mut anchor_regions: HashMap<String, usize> = HashMap::new();
+    // The home region: the admin1 unit that holds a town or county of the
+    // most distinct names of the document, well ahead of any other — a local
+    // paper's towns and counties ("Paris", "Lamar County", "Reno") meet there.
+    // Names glued to another capitalised word ("Adrian Walker") do not vote.
+    let starts: HashSet<usize> = spans.iter().map(|s| s.first).collect();
+    let ends: HashSet<usize> = spans.iter().map(|s| s.last).collect();
+    let loose = |s: &Span| -> bool {
+        let sentence = &a.sentences[a.tokens[s.first].sentence];
+        let word = |k: usize| {
+            let q = &a.tokens[k];
+            q.capitalised && q.script == Script::Latin && !q.all_caps
+        };
+        let glued =
+            |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
+        let before = s.first > sentence.tokens.start
+            && word(s.first - 1)
+            && glued(s.first - 1, s.first)
+            && !ends.contains(&s.first);
+        let after = s.last < sentence.tokens.end
+            && word(s.last)
+            && glued(s.last - 1, s.last)
+            && !starts.contains(&s.last);
+        !(before || after)
+    };
+    if let Some(home) = home_region(g, &spans, &loose) {
+        regions.insert(home.to_string());
+        // …and its country is the document's, as if named twice.
+        if let Some(c) = g.region(home).and_then(|r| r.country.clone()) {
+            *counts.entry(c).or_default() += 2.0;
+        }
+    }
     let mut doc_countries: HashMap<String, f64> = HashMap::new();
     for s in &spans {
-        let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts));
+        let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts, None));
         let p = &g.places[i];
         // Anchors: unambiguous and prominent (or multi-word) names, never a
         // common word, so a small place cannot vouch for itself.
@@ -514,15 +655,21 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         if confident {
             // Each anchor once: a long document names the same places again
             // and again, and every candidate is compared with every anchor.
-            if !anchors.contains(&i) {
-                anchors.push(i);
+            if anchors.contains(&i) {
+                continue;
             }
+            anchors.push(i);
             if p.kind == PlaceKind::Region {
                 if let Some(r) = &p.admin1 {
                     regions.insert(r.clone());
                 }
+            } else if let Some(r) = &p.admin1 {
+                *anchor_regions.entry(r.clone()).or_default() += 1;
             }
-            if let Some(c) = &p.country {
+            // A place vouches for its country once, however often it is
+            // named, and only if its name has no other sense: "Paris" said
+            // six times in a Texas paper must not make it a French story.
+            if let (Some(c), true) = (&p.country, s.cands.len() == 1 || !single) {
                 *doc_countries.entry(c.clone()).or_default() += 1.0;
             }
         }
@@ -538,21 +685,35 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             x.first == s.last
                 && a.text[a.tokens[s.last - 1].end..a.tokens[x.first].start].trim() == ","
         });
+        let own = own_discount(s.value, &regions);
         let score = |p: &Place, f: u8| -> f64 {
-            let mut v = prior(p, f) + focus_bonus(p, &counts);
-            if p.kind != PlaceKind::Region {
+            let mut v = prior(p, f) + focus_bonus(p, &counts, own);
+            let county = p.feature == "ADM2";
+            // A state or province that holds the document's towns.
+            if p.feature == "ADM1" {
                 if let Some(r) = &p.admin1 {
-                    if regions.contains(r) {
+                    if anchor_regions.contains_key(r) {
                         v += 3.0;
                     }
                 }
             }
-            if p.kind == PlaceKind::City {
+            if p.kind != PlaceKind::Region || county {
+                if let Some(r) = &p.admin1 {
+                    if regions.contains(r) {
+                        v += 3.0;
+                    } else if anchor_regions.get(r).is_some_and(|&n| n >= 2) {
+                        v += 1.5;
+                    }
+                }
+            }
+            if p.kind == PlaceKind::City || county {
                 let near = anchors
                     .iter()
                     .filter(|&&x| {
                         let q = &g.places[x];
-                        q.kind == PlaceKind::City && q.id != p.id && km(q, p) < 300.0
+                        (q.kind == PlaceKind::City || q.feature == "ADM2")
+                            && q.id != p.id
+                            && km(q, p) < 300.0
                     })
                     .take(2)
                     .count();
@@ -601,16 +762,51 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
 
     // 4. Recognition: small places need support.
-    let span_first: FastSet<usize> = spans.iter().flat_map(|s| [s.first, s.last - 1]).collect();
+    // Ends of names that are places for sure (multi-word, or well supported):
+    // a weak one-word name next to a word ("Ann Walker") may be a person's.
+    let span_first: FastSet<usize> = spans
+        .iter()
+        .zip(&chosen)
+        .filter(|(s, c)| s.last - s.first > 1 || c.is_some_and(|(_, v)| v >= STRONG_NAME))
+        .flat_map(|(s, _)| [s.first, s.last - 1])
+        .collect();
+    let glued = |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
+    let name_like = |k: usize| {
+        let q = &a.tokens[k];
+        q.capitalised && q.script == Script::Latin && !q.all_caps && !span_first.contains(&k)
+    };
+    // Part of a person's or an organisation's name somewhere in the document
+    // ("David Allen", "Allen Smith"): the same word alone elsewhere is most
+    // likely that name again ("Allen said"), one sense per document.
+    let in_name = |s: &Span| -> bool {
+        let sentence = &a.sentences[a.tokens[s.first].sentence];
+        let before = s.first > sentence.tokens.start
+            && name_like(s.first - 1)
+            && glued(s.first - 1, s.first);
+        let after = s.last < sentence.tokens.end && name_like(s.last) && glued(s.first, s.last);
+        before || after
+    };
+    let person_words: FastSet<u64> = spans
+        .iter()
+        .filter(|s| s.last - s.first == 1 && in_name(s))
+        .map(|s| s.value)
+        .collect();
     let mut out = Vec::new();
     for (s, c) in spans.iter().zip(&chosen) {
         let Some((_, own)) = *c else { continue };
-        let (i, v) = if own >= 20.0 {
+        let (i, mut v) = if own >= 20.0 {
             c.unwrap_or((0, 0.0))
         } else {
             by_name.get(&s.value).copied().unwrap_or((0, 0.0))
         };
         let p = &g.places[i];
+        // The document's country focus helps choose among same-named places
+        // but vouches little for a small one: a village of the focus country
+        // is not a place every time its name is written.
+        if p.kind == PlaceKind::City && p.population < SMALL_PLACE {
+            let full = focus_bonus(p, &counts, own_discount(s.value, &regions));
+            v -= full - full.min(FOCUS_CAP_SMALL);
+        }
         let t = &a.tokens[s.first];
         let sentence = t.sentence;
         let sentence_start = a.sentences[sentence].tokens.start;
@@ -624,6 +820,19 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         }
         if single && g.cues.get(keys[s.first]) == Some(&compile::CUE_COMMON) {
             bar += 4.0;
+        }
+        // An English word ("University", "Spring", "Superior") names a small
+        // town far less often than it is the word, capitalised in a title or
+        // a proper name; a city, a state or a country of that name it names.
+        if single
+            && t.script == Script::Latin
+            && g.cues.get(keys[s.first]) == Some(&compile::CUE_WORD)
+            && !(matches!(p.kind, PlaceKind::Country)
+                || (p.kind == PlaceKind::Region && p.feature != "ADM2")
+                || matches!(p.feature.as_str(), "PPLC" | "PPLA")
+                || p.population >= 100_000)
+        {
+            bar += 3.0;
         }
         let prev = (s.first > sentence_start).then(|| s.first - 1);
         if let Some(pv) = prev {
@@ -643,25 +852,11 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         // A lesser place name inside a longer capitalised sequence ("David
         // Allen", "Allen Smith", "Sutton Bank") is a part of a person's or an
         // organisation's name, unless the neighbour is itself a place.
-        let prominent = matches!(p.kind, PlaceKind::Country | PlaceKind::Region)
+        let prominent = (matches!(p.kind, PlaceKind::Country | PlaceKind::Region)
+            && p.feature != "ADM2")
             || matches!(p.feature.as_str(), "PPLC" | "PPLA");
-        if single && !prominent {
-            let glued =
-                |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
-            let name_like = |k: usize| {
-                let q = &a.tokens[k];
-                q.capitalised
-                    && q.script == Script::Latin
-                    && !q.all_caps
-                    && !span_first.contains(&k)
-            };
-            let before = prev.is_some_and(|pv| name_like(pv) && glued(pv, s.first));
-            let after = s.last < a.sentences[sentence].tokens.end
-                && name_like(s.last)
-                && glued(s.first, s.last);
-            if before || after {
-                bar += 3.0;
-            }
+        if single && !prominent && (in_name(s) || person_words.contains(&s.value)) {
+            bar += 3.0;
         }
         if v < bar {
             continue;
@@ -680,6 +875,56 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
     out
 }
+
+/// The admin1 region that holds a town or county of at least
+/// [`HOME_MIN_NAMES`] distinct names of the document and of twice as many as
+/// any other region.
+fn home_region<'g>(
+    g: &'g Gazetteer,
+    spans: &[Span],
+    votes_ok: &dyn Fn(&Span) -> bool,
+) -> Option<&'g str> {
+    // A capital's or a country's name ("Minsk", "Paris") is that place far
+    // more often than a town of the same name: it does not vote.
+    let capital = |s: &&Span| {
+        s.cands.iter().any(|&(j, _)| {
+            let p = &g.places[j];
+            p.kind == PlaceKind::Country || p.feature == "PPLC"
+        })
+    };
+    // (region, name) pairs, each once: the regions' distinct names.
+    let mut votes: Vec<(&str, u64)> = Vec::new();
+    for s in spans.iter().filter(|s| votes_ok(s) && !capital(s)) {
+        for &(j, f) in &s.cands {
+            let p = &g.places[j];
+            if f & FLAG_DEMONYM != 0 || !(p.kind == PlaceKind::City || p.feature == "ADM2") {
+                continue;
+            }
+            if let Some(r) = &p.admin1 {
+                votes.push((r.as_str(), s.value));
+            }
+        }
+    }
+    votes.sort_unstable();
+    votes.dedup();
+    let (mut top, mut n, mut second) = ("", 0usize, 0usize);
+    let mut k = 0;
+    while k < votes.len() {
+        let r = votes[k].0;
+        let run = votes[k..].iter().take_while(|v| v.0 == r).count();
+        if run > n {
+            second = n;
+            (top, n) = (r, run);
+        } else if run > second {
+            second = run;
+        }
+        k += run;
+    }
+    (n >= HOME_MIN_NAMES && n >= 2 * second).then_some(top)
+}
+
+/// Distinct names a home region must hold (see [`home_region`]).
+const HOME_MIN_NAMES: usize = 2;
 
 /// A country or capital followed by a reporting verb ("Moscow said",
 /// "Minsk has denied") stands for its government.
@@ -817,6 +1062,101 @@ mod tests {
     }
 
     #[test]
+    fn belarusian_u_short_and_lower_case_polish_regions() {
+        for (text, lang, id, surface) in [
+            (
+                "Вучэнні прайшлі ў Асіповічах.",
+                "be",
+                "geo:624034",
+                "Асіповічах",
+            ),
+            (
+                "Ćwiczenia w obwód brzeski zakończono.",
+                "pl",
+                "geo:BY.01",
+                "obwód brzeski",
+            ),
+            (
+                "Straż graniczna z województwo podlaskie zgłosiła incydent.",
+                "pl",
+                "geo:PL.81",
+                "województwo podlaskie",
+            ),
+            (
+                "Incydent w województwie podlaskim zgłosiła straż.",
+                "pl",
+                "geo:PL.81",
+                "województwie podlaskim",
+            ),
+        ] {
+            has(text, lang, id, surface);
+        }
+        // A lower-case region word alone is no place.
+        let f = found("Obwód i województwo to jednostki.", "pl");
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn counties_resolve_by_their_state() {
+        // "Laurel County" is only in Kentucky; "Orange County" is in eight
+        // states and the document's state picks it.
+        has(
+            "The fire in Laurel County was put out on Monday.",
+            "en",
+            "geo:US.KY.125",
+            "Laurel County",
+        );
+        has(
+            "Orlando, Fla. - Officials in Orange County and Kissimmee said the roads reopened.",
+            "en",
+            "geo:US.FL.095",
+            "Orange County",
+        );
+        has(
+            "Traffic in Anaheim, Calif. slowed as Orange County crews cleared the freeway.",
+            "en",
+            "geo:US.CA.059",
+            "Orange County",
+        );
+    }
+
+    #[test]
+    fn states_are_placed_at_their_middle_not_their_largest_cities() {
+        let k = Knowledge::embedded().expect("embedded knowledge");
+        let g = &k.gazetteer;
+        let texas = g.region("US.TX").expect("Texas");
+        // GeoNames puts Texas at 31.25 N 99.25 W; a population-weighted
+        // point would lie near Dallas and Houston (east of 97 W).
+        assert!((texas.lat - 31.25).abs() < 1.0, "{}", texas.lat);
+        assert!((texas.lon + 99.25).abs() < 1.5, "{}", texas.lon);
+        let usa = g.country("USA").expect("USA");
+        assert!(
+            (usa.lat - 39.76).abs() < 0.1 && (usa.lon + 98.5).abs() < 0.1,
+            "{usa:?}"
+        );
+    }
+
+    #[test]
+    fn english_words_do_not_reach_polish_stems_and_names_stay_persons() {
+        // "April" is not Aprilia (Polish rules stem that to "april"), and
+        // a surname met in a full name ("Ann Walker") is no town alone.
+        let f = found(
+            "Work starts in April. Ann Walker chairs the board. Walker said the budget holds.",
+            "en",
+        );
+        assert!(
+            !f.iter().any(|(_, s)| s == "April" || s == "Walker"),
+            "{f:?}"
+        );
+        has(
+            "Ćwiczenia pod Aprilią trwały dzień.",
+            "pl",
+            "geo:3182957",
+            "Aprilią",
+        );
+    }
+
+    #[test]
     fn mention_offsets_are_on_the_surface_form() {
         let text = "Колонна под Барановичами.";
         let p = places(text, "ru");
@@ -843,6 +1183,41 @@ mod tests {
             "en",
             "geo:US.GA",
             "Georgia",
+        );
+    }
+
+    #[test]
+    fn english_words_name_small_towns_only_with_support() {
+        // University (Florida) and Superior (Wisconsin) are towns; written
+        // alone they are words. Phoenix and Buffalo are cities.
+        let f = found(
+            "University officials met. Superior Court judges ruled. Spring came early.",
+            "en",
+        );
+        assert!(f.is_empty(), "{f:?}");
+        has(
+            "Flights from Phoenix were late.",
+            "en",
+            "geo:5308655",
+            "Phoenix",
+        );
+    }
+
+    #[test]
+    fn a_capital_keeps_its_sense_beside_another_capital() {
+        // Warsaw must not pull "Minsk" to Mińsk Mazowiecki (Mazovia) nor
+        // make Mazovia the document's home region.
+        has(
+            "Officials in Minsk met envoys from Paris and Warsaw.",
+            "en",
+            "geo:625144",
+            "Minsk",
+        );
+        has(
+            "Rozmowy w Mińsku i w Warszawie trwały dwa dni.",
+            "pl",
+            "geo:625144",
+            "Mińsku",
         );
     }
 
