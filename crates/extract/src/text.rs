@@ -179,8 +179,7 @@ fn script_bits(c: char) -> u8 {
 }
 
 /// The script of a word from the union of its characters' script bits.
-#[inline]
-fn script_from_bits(bits: u8) -> Script {
+const fn script_from_bits_by_rule(bits: u8) -> Script {
     match (
         bits & LATIN != 0,
         bits & CYRILLIC != 0,
@@ -192,6 +191,24 @@ fn script_from_bits(bits: u8) -> Script {
         (false, false, true, false) => Script::Digits,
         _ => Script::Other,
     }
+}
+
+/// [`script_from_bits_by_rule`] for every union of script bits.
+static SCRIPT_OF_BITS: [Script; 16] = {
+    let mut table = [Script::Other; 16];
+    let mut bits = 0;
+    while bits < 16 {
+        table[bits] = script_from_bits_by_rule(bits as u8);
+        bits += 1;
+    }
+    table
+};
+
+/// The script of a word from the union of its characters' script bits
+/// (other bits ignored), by table.
+#[inline]
+fn script_from_bits(bits: u8) -> Script {
+    SCRIPT_OF_BITS[usize::from(bits & SCRIPT_BITS)]
 }
 
 #[cfg(test)]
@@ -844,14 +861,24 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             let (end, chars) = (cut.end, cut.chars);
             let folded = if cut.ascii_run {
                 let run = &bytes[i..end];
+                let key = word_key(bytes, i, end, 0x20);
                 forms.add(
-                    word_key(bytes, i, end, 0x20),
+                    key,
                     &tokens,
                     |f| is_lower_case_of(f, run),
                     || {
-                        let mut f = CompactString::from(text.get(i..end).unwrap_or_default());
-                        f.make_ascii_lowercase();
-                        f
+                        // The key's head is the lower case of a word of up
+                        // to eight bytes.
+                        let head = key.head.to_le_bytes();
+                        match head.get(..end - i).map(std::str::from_utf8) {
+                            Some(Ok(lower)) => CompactString::from(lower),
+                            _ => {
+                                let mut f =
+                                    CompactString::from(text.get(i..end).unwrap_or_default());
+                                f.make_ascii_lowercase();
+                                f
+                            }
+                        }
                     },
                 )
             } else {
@@ -869,7 +896,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
                 cstart: cpos,
                 cend: cpos + chars,
                 folded,
-                script: script_from_bits(cut.bits & SCRIPT_BITS),
+                script: script_from_bits(cut.bits),
                 all_caps: cut.bits & LOWER == 0
                     && (cut.upper >= 2 || (cut.upper == 1 && end - i == 1)),
                 capitalised: c.is_uppercase(),
