@@ -24,7 +24,6 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -244,7 +243,7 @@ impl Knowledge {
             &words,
         );
         let mut places_ctx = places::DocContext {
-            focus: HashMap::new(),
+            focus: Default::default(),
             skip: vec![false; a.tokens.len()],
         };
         for h in &hits {

@@ -13,7 +13,6 @@
 pub mod compile;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use fst::raw::{Fst, Output};
 use watchfloor_model::PlaceKind;
@@ -59,9 +58,9 @@ pub struct Gazetteer {
     pub places: Vec<Place>,
     postings: Vec<u32>,
     fst: Fst<Cow<'static, [u8]>>,
-    admin1: HashMap<String, usize>,
-    countries: HashMap<String, usize>,
-    cues: HashMap<String, u8>,
+    admin1: FastMap<String, usize>,
+    countries: FastMap<String, usize>,
+    cues: FastMap<String, u8>,
     /// Keys of the region words that open a name ([`compile::CUE_REGION_WORD`]).
     region_words: Vec<String>,
 }
@@ -107,8 +106,8 @@ impl Gazetteer {
             }
         };
         let fst = Fst::new(fst_bytes).map_err(|e| invalid(format!("name index: {e}")))?;
-        let mut admin1 = HashMap::new();
-        let mut countries = HashMap::new();
+        let mut admin1 = FastMap::default();
+        let mut countries = FastMap::default();
         let places: Vec<Place> = d
             .places
             .into_iter()
@@ -279,7 +278,7 @@ pub fn mention_bounds(a: &Analysed<'_>, h: &PlaceHit) -> (usize, usize, usize, u
 pub struct DocContext {
     /// Countries (alpha-3) the document talks about, with mention counts
     /// (from catalogue entities).
-    pub focus: HashMap<String, usize>,
+    pub focus: FastMap<String, usize>,
     /// Tokens that are not place names (persons, demonyms).
     pub skip: Vec<bool>,
 }
@@ -547,7 +546,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     // document names or is at home in, those mentions must not vouch for
     // their own sense. Per name: the country its capital or country sense
     // was counted for, its mentions, and the regions of its other senses.
-    let mut own_mentions: HashMap<u64, (String, f64, Vec<&str>)> = HashMap::new();
+    let mut own_mentions: FastMap<u64, (String, f64, Vec<&str>)> = FastMap::default();
     for s in &spans {
         let own = s.cands.iter().find(|&&(j, f)| {
             let q = &g.places[j];
@@ -571,13 +570,13 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     }
     // The discount of a name's own mentions where another of its senses
     // lies in one of the `local` regions: (country, mentions).
-    let own_discount = |name: u64, local: &HashSet<String>| -> Option<(&str, f64)> {
+    let own_discount = |name: u64, local: &FastSet<String>| -> Option<(&str, f64)> {
         own_mentions
             .get(&name)
             .filter(|(_, _, others)| others.iter().any(|r| local.contains(*r)))
             .map(|(c, n, _)| (c.as_str(), *n))
     };
-    let focus_bonus = |p: &Place, counts: &HashMap<String, f64>, own: Option<(&str, f64)>| -> f64 {
+    let focus_bonus = |p: &Place, counts: &FastMap<String, f64>, own: Option<(&str, f64)>| -> f64 {
         let n = p.country.as_ref().and_then(|c| {
             let less = own.filter(|(oc, _)| oc == c).map_or(0.0, |x| x.1);
             counts.get(c).map(|n| (n - less).max(0.0))
@@ -588,7 +587,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             None => 0.0,
         }
     };
-    let mut counts: HashMap<String, f64> = ctx
+    let mut counts: FastMap<String, f64> = ctx
         .focus
         .iter()
         .map(|(c, n)| (c.clone(), *n as f64))
@@ -606,15 +605,15 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         best
     };
     let mut anchors: Vec<usize> = Vec::new();
-    let mut regions: HashSet<String> = HashSet::new();
+    let mut regions: FastSet<String> = FastSet::default();
     // Regions of the confident towns: a local paper's towns share a state.
-    let mut anchor_regions: HashMap<String, usize> = HashMap::new();
+    let mut anchor_regions: FastMap<String, usize> = FastMap::default();
     // The home region: the admin1 unit that holds a town or county of the
     // most distinct names of the document, well ahead of any other — a local
     // paper's towns and counties ("Paris", "Lamar County", "Reno") meet there.
     // Names glued to another capitalised word ("Adrian Walker") do not vote.
-    let starts: HashSet<usize> = spans.iter().map(|s| s.first).collect();
-    let ends: HashSet<usize> = spans.iter().map(|s| s.last).collect();
+    let starts: FastSet<usize> = spans.iter().map(|s| s.first).collect();
+    let ends: FastSet<usize> = spans.iter().map(|s| s.last).collect();
     let loose = |s: &Span| -> bool {
         let sentence = &a.sentences[a.tokens[s.first].sentence];
         let word = |k: usize| {
@@ -640,7 +639,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             *counts.entry(c).or_default() += 2.0;
         }
     }
-    let mut doc_countries: HashMap<String, f64> = HashMap::new();
+    let mut doc_countries: FastMap<String, f64> = FastMap::default();
     for s in &spans {
         let (i, v, second) = best_of(s, &|p, f| prior(p, f) + focus_bonus(p, &counts, None));
         let p = &g.places[i];
