@@ -394,22 +394,8 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 /// document: its countries, regions and other places.
 pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext) -> Vec<PlaceHit> {
     let skip = |i: usize| ctx.skip.get(i).copied().unwrap_or(false);
-    // Keys written in lower case somewhere: common words that are also names.
-    // (Marked per distinct word first, so each is hashed once.)
-    let mut lower_form = vec![false; a.forms.len()];
-    for (t, &f) in a.tokens.iter().zip(&a.forms.of_token) {
-        if !t.capitalised && t.script == Script::Latin {
-            lower_form[f as usize] = true;
-        }
-    }
-    let lower: FastSet<&str> = a
-        .forms
-        .first_token
-        .iter()
-        .zip(&lower_form)
-        .filter(|(_, &is_lower)| is_lower)
-        .map(|(&ti, _)| keys[ti as usize])
-        .collect();
+    // Lower-case region words ("obwód"), looked up once per distinct word.
+    let mut region_form: Vec<Option<bool>> = vec![None; a.forms.len()];
 
     // 1. Candidate spans: longest names from capitalised words.
     let mut spans: Vec<Span> = Vec::new();
@@ -424,7 +410,9 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         while i < s.tokens.end {
             let t = &a.tokens[i];
             // A lower-case region word may open a name ("obwód brzeski").
-            let region_word = !t.capitalised && g.region_words.iter().any(|w| w == keys[i]);
+            let region_word = !t.capitalised
+                && *region_form[a.forms.of_token[i] as usize]
+                    .get_or_insert_with(|| g.region_words.iter().any(|w| w == keys[i]));
             if skip(i)
                 || !(t.capitalised || region_word)
                 || matches!(t.script, Script::Digits | Script::Other)
@@ -535,6 +523,25 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     if spans.is_empty() {
         return Vec::new();
     }
+    // Keys written in lower case somewhere: common words that are also
+    // names. Only the keys that start a candidate name are asked about, so
+    // only those are collected (marked per distinct word first).
+    let asked: FastSet<&str> = spans.iter().map(|s| keys[s.first]).collect();
+    let mut lower_form = vec![false; a.forms.len()];
+    for (t, &f) in a.tokens.iter().zip(&a.forms.of_token) {
+        if !t.capitalised && t.script == Script::Latin {
+            lower_form[f as usize] = true;
+        }
+    }
+    let lower: FastSet<&str> = a
+        .forms
+        .first_token
+        .iter()
+        .zip(&lower_form)
+        .filter(|(_, &is_lower)| is_lower)
+        .map(|(&ti, _)| keys[ti as usize])
+        .filter(|k| asked.contains(k))
+        .collect();
 
     // 2. First pass: priors and catalogue focus give each span a sense;
     //    the confident ones anchor the document (countries, regions, points).
