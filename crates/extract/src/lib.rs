@@ -66,6 +66,29 @@ pub enum KnowledgeError {
     },
 }
 
+/// Time spent in each stage of [`Knowledge::extract_timed`], summed over
+/// the documents it was given.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StageTimes {
+    /// Tokens, sentences, distinct words and their keys and cue IDs.
+    pub text: std::time::Duration,
+    /// Catalogue names, and the places' document context.
+    pub entities: std::time::Duration,
+    /// Time expressions.
+    pub dates: std::time::Duration,
+    /// Geoparsing, and the place records and event places it gives.
+    pub places: std::time::Duration,
+    /// Events, modality and the record's assembly.
+    pub events: std::time::Duration,
+}
+
+impl StageTimes {
+    /// All stages together.
+    pub fn total(&self) -> std::time::Duration {
+        self.text + self.entities + self.dates + self.places + self.events
+    }
+}
+
 /// Everything the engine knows, compiled for matching.
 pub struct Knowledge {
     /// The entity catalogue.
@@ -190,7 +213,25 @@ impl Knowledge {
     /// Extracts entities, places, dates and events from one document.
     /// `doc_id` is the document's content hash (`sha256:…`).
     pub fn extract(&self, doc: &Document, doc_id: &str) -> ExtractRecord {
+        self.extract_timed(doc, doc_id, &mut StageTimes::default())
+    }
+
+    /// [`Knowledge::extract`], adding the time each stage took to `times`
+    /// (for benchmarks: what share geoparsing takes, where time goes).
+    pub fn extract_timed(
+        &self,
+        doc: &Document,
+        doc_id: &str,
+        times: &mut StageTimes,
+    ) -> ExtractRecord {
+        let mut clock = std::time::Instant::now();
+        let mut lap = |slot: &mut std::time::Duration| {
+            let now = std::time::Instant::now();
+            *slot += now - clock;
+            clock = now;
+        };
         let a = text::analyse(&doc.text);
+        lap(&mut times.text);
         let latin = if doc.language.as_deref() == Some("pl") {
             LatinRules::Polish
         } else {
@@ -234,6 +275,7 @@ impl Knowledge {
             .map(|&f| form_keys[f as usize])
             .collect();
         let words = self.vocabulary.document(&a, &keys);
+        lap(&mut times.text);
 
         let hits = entities::resolve(
             &self.names,
@@ -242,6 +284,7 @@ impl Knowledge {
             &a,
             &words,
         );
+        lap(&mut times.entities);
         let mut places_ctx = places::DocContext {
             focus: Default::default(),
             skip: vec![false; a.tokens.len()],
@@ -273,13 +316,16 @@ impl Knowledge {
             }
         }
         // Dates are not places ("May 15" is not Miami's alternate name).
+        lap(&mut times.entities);
         let dates = dates::find_dates(&self.dates, &a, doc.published.as_deref());
         for d in &dates {
             for s in &mut places_ctx.skip[d.first..d.last.min(a.tokens.len())] {
                 *s = true;
             }
         }
+        lap(&mut times.dates);
         let place_hits = places::geoparse(&self.gazetteer, &a, &keys, &places_ctx);
+        lap(&mut times.places);
 
         let mention = |first: usize, last: usize| {
             let (s, e) = (a.tokens[first].start, a.tokens[last - 1].end);
@@ -306,6 +352,7 @@ impl Knowledge {
             entity_records[slot].mentions.push(mention(h.first, h.last));
         }
 
+        lap(&mut times.entities);
         let mut place_records: Vec<PlaceRecord> = Vec::new();
         let mut place_slot: lexicon::FastMap<usize, usize> = Default::default();
         let mut event_places = Vec::new();
@@ -352,7 +399,9 @@ impl Knowledge {
             dates: &dates,
             places: &event_places,
         };
+        lap(&mut times.places);
         let events = events::detect(self, &a, &words, &facts, doc.language.as_deref());
+        lap(&mut times.events);
         ExtractRecord {
             doc: RecordDoc {
                 id: doc_id.to_string(),
