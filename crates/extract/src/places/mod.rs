@@ -178,7 +178,8 @@ impl Gazetteer {
     /// Places a name (given as its token keys) may refer to, with the
     /// posting flags (`compile::FLAG_*`).
     pub fn lookup(&self, keys: &[&str]) -> Vec<(usize, u8)> {
-        match self.longest(keys, 0, keys.len()) {
+        let start = keys.first().and_then(|k| self.first_word(k));
+        match start.and_then(|start| self.longest(start, keys, 0, keys.len())) {
             Some((last, value)) if last == keys.len() => self.postings_of(value),
             _ => Vec::new(),
         }
@@ -195,29 +196,45 @@ impl Gazetteer {
     }
 
     /// Whether any name starts with this token key (a name's first word).
-    fn starts_a_name(&self, key: &str) -> bool {
-        let mut node = self.fst.root();
-        for b in key.bytes() {
-            match node.find_input(b) {
-                Some(i) => node = self.fst.node(node.transition(i).addr),
-                None => return false,
-            }
-        }
-        node.is_final() || node.find_input(b' ').is_some()
-    }
-
-    /// The longest name starting at token `from` and ending before
-    /// `limit`: (one past its last token, its fst value).
-    fn longest(&self, keys: &[&str], from: usize, limit: usize) -> Option<(usize, u64)> {
+    /// Where the index stands after a name's first word: its node and the
+    /// output so far, or `None` when no name starts with that word (its
+    /// key is not a whole word of a name).
+    fn first_word(&self, key: &str) -> Option<(fst::raw::CompiledAddr, Output)> {
         let mut node = self.fst.root();
         let mut out = Output::zero();
-        let mut best = None;
-        'tokens: for (j, key) in keys.iter().enumerate().take(limit.min(from + 8)).skip(from) {
+        for b in key.bytes() {
+            let t = node.find_input(b).map(|i| node.transition(i))?;
+            out = out.cat(t.out);
+            node = self.fst.node(t.addr);
+        }
+        (node.is_final() || node.find_input(b' ').is_some()).then_some((node.addr(), out))
+    }
+
+    /// The longest name starting at token `from` (whose first word left the
+    /// index at `start`, see [`Gazetteer::first_word`]) and ending before
+    /// `limit`: (one past its last token, its fst value).
+    fn longest(
+        &self,
+        start: (fst::raw::CompiledAddr, Output),
+        keys: &[&str],
+        from: usize,
+        limit: usize,
+    ) -> Option<(usize, u64)> {
+        let mut node = self.fst.node(start.0);
+        let mut out = start.1;
+        let mut best = node
+            .is_final()
+            .then(|| (from + 1, out.cat(node.final_output()).value()));
+        'tokens: for (j, key) in keys
+            .iter()
+            .enumerate()
+            .take(limit.min(from + 8))
+            .skip(from + 1)
+        {
             if key.is_empty() {
                 break;
             }
-            let sep = (j > from).then_some(b' ');
-            for b in sep.into_iter().chain(key.bytes()) {
+            for b in std::iter::once(b' ').chain(key.bytes()) {
                 let Some(t) = node.find_input(b).map(|i| node.transition(i)) else {
                     break 'tokens;
                 };
@@ -399,7 +416,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
 
     // 1. Candidate spans: longest names from capitalised words.
     let mut spans: Vec<Span> = Vec::new();
-    let mut first_words: Vec<Option<bool>> = vec![None; a.forms.len()];
+    // Most capitalised words start no name; the index is walked once per
+    // distinct word, and a name's first word is not walked again.
+    let mut first_words: Vec<Option<Option<(fst::raw::CompiledAddr, Output)>>> =
+        vec![None; a.forms.len()];
     // The first skipped token at or after each token (a name stops there).
     let mut next_skip = vec![a.tokens.len(); a.tokens.len() + 1];
     for i in (0..a.tokens.len()).rev() {
@@ -421,14 +441,13 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 continue;
             }
             let limit = next_skip[i].min(s.tokens.end);
-            // Most capitalised words start no name; remember them per document.
-            let starts = *first_words[a.forms.of_token[i] as usize]
-                .get_or_insert_with(|| g.starts_a_name(keys[i]));
-            if !starts {
+            let Some(start) = *first_words[a.forms.of_token[i] as usize]
+                .get_or_insert_with(|| g.first_word(keys[i]))
+            else {
                 i += 1;
                 continue;
-            }
-            let Some((last, value)) = g.longest(keys, i, limit) else {
+            };
+            let Some((last, value)) = g.longest(start, keys, i, limit) else {
                 i += 1;
                 continue;
             };
