@@ -186,13 +186,17 @@ impl Gazetteer {
     }
 
     fn postings_of(&self, value: u64) -> Vec<(usize, u8)> {
+        self.postings(value).collect()
+    }
+
+    /// The (place, flags) postings of an index value.
+    fn postings(&self, value: u64) -> impl Iterator<Item = (usize, u8)> + '_ {
         let (off, len) = ((value >> 32) as usize, (value & 0xFFFF_FFFF) as usize);
         self.postings
             .get(off..off + len)
             .unwrap_or(&[])
             .iter()
             .map(|p| ((p & 0x00FF_FFFF) as usize, (p >> 24) as u8))
-            .collect()
     }
 
     /// Whether any name starts with this token key (a name's first word).
@@ -457,14 +461,18 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             }
             // Text keyed by English rules that reaches a key made by Polish
             // rules only is another word ("April" is not "Aprilia").
+            // (Worked out once per name, when a candidate asks.)
+            let english_keyed = std::cell::OnceCell::new();
             let english_keyed = || {
-                a.tokens[i..last].iter().zip(&keys[i..last]).all(|(t, k)| {
-                    t.script != Script::Latin
-                        || crate::text::stem_parts(
-                            &t.folded,
-                            t.script,
-                            crate::text::LatinRules::English,
-                        ) == (*k, "")
+                *english_keyed.get_or_init(|| {
+                    a.tokens[i..last].iter().zip(&keys[i..last]).all(|(t, k)| {
+                        t.script != Script::Latin
+                            || crate::text::stem_parts(
+                                &t.folded,
+                                t.script,
+                                crate::text::LatinRules::English,
+                            ) == (*k, "")
+                    })
                 })
             };
             let caps = a.tokens[i..last]
@@ -479,7 +487,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             let dot_after = a.text[a.tokens[last - 1].end..].starts_with('.');
             // A short upper-case region code ("ON", "WA", "SC") is a region
             // only in "City, ST" or after a place preposition ("in BC").
-            let code_ok = {
+            let code_ok = || {
                 let pv = (i > s.tokens.start).then(|| &a.tokens[i - 1]);
                 let comma = pv.is_some_and(|p| {
                     a.text[p.end..t.start].trim() == ","
@@ -495,8 +503,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                 l.folded != keys[last - 1] && l.folded.ends_with('s')
             };
             let mut cands: Vec<(usize, u8)> = g
-                .postings_of(value)
-                .into_iter()
+                .postings(value)
                 .map(|(i, f)| (i, f | latin))
                 .filter(|&(p, f)| {
                     if (f & FLAG_DOTTED != 0 && !dot_after)
@@ -506,7 +513,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
                         return false;
                     }
                     if f & FLAG_ABBREV != 0 {
-                        caps && (!short_code || g.places[p].feature != "ADM1" || code_ok)
+                        caps && (!short_code || g.places[p].feature != "ADM1" || code_ok())
                     } else {
                         !short_caps
                     }
