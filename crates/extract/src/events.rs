@@ -115,7 +115,7 @@ pub struct DocumentFacts<'a> {
     /// Time expressions.
     pub dates: &'a [DateMention],
     /// Places per sentence: (sentence, place id, country).
-    pub places: &'a [(usize, String, Option<String>)],
+    pub places: &'a [(usize, &'a str, Option<&'a str>)],
 }
 
 /// Detects events in an analysed document.
@@ -269,7 +269,9 @@ pub fn detect(
                 v
             };
             let place = places_by_sentence[si].map(|i| &facts.places[i]);
-            let country = place.and_then(|(_, _, c)| c.clone()).or(country_from_text);
+            let country = place
+                .and_then(|(_, _, c)| c.map(str::to_string))
+                .or(country_from_text);
             let mut confidence = c.confidence;
             if modality_cue.is_some() {
                 confidence += 0.05;
@@ -300,7 +302,7 @@ pub fn detect(
                 date: date.map(|(d, _)| d),
                 actors,
                 entities: involved,
-                place: place.map(|(_, id, _)| id.clone()),
+                place: place.map(|(_, id, _)| id.to_string()),
                 country,
                 confidence: (confidence.min(0.95) * 100.0).round() / 100.0,
                 evidence: Evidence {

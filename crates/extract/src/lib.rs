@@ -356,6 +356,13 @@ impl Knowledge {
         let mut place_records: Vec<PlaceRecord> = Vec::new();
         let mut place_slot: lexicon::FastMap<usize, usize> = Default::default();
         let mut event_places = Vec::new();
+        // Tokens inside a name the catalogue reads as a metonym.
+        let mut in_metonym = vec![false; a.tokens.len()];
+        for e in hits.iter().filter(|e| e.role == Role::Metonym) {
+            for x in &mut in_metonym[e.first..e.last.min(a.tokens.len())] {
+                *x = true;
+            }
+        }
         for h in &place_hits {
             let p = &self.gazetteer.places[h.place];
             let slot = *place_slot.entry(h.place).or_insert_with(|| {
@@ -380,9 +387,7 @@ impl Knowledge {
             // "Moscow said", "enable Moscow to conduct": the government
             // acting, not where it happens — a capital the catalogue knows as
             // a metonym is a place only after a place preposition ("in Moscow").
-            let acting = hits
-                .iter()
-                .any(|e| e.role == Role::Metonym && e.first <= h.first && h.first < e.last)
+            let acting = in_metonym[h.first]
                 && !(h.first > 0
                     && self
                         .sections
@@ -390,7 +395,7 @@ impl Knowledge {
                         .iter()
                         .any(|p| *p == a.tokens[h.first - 1].folded));
             if p.kind != PlaceKind::Country && !h.metonymic && !acting {
-                event_places.push((h.sentence, p.id.clone(), p.country.clone()));
+                event_places.push((h.sentence, p.id.as_str(), p.country.as_deref()));
             }
         }
 
