@@ -75,6 +75,10 @@ pub struct DateLexicon {
     relative: Vec<(Vec<String>, Unit, i32)>,
     /// Indices into `relative` (in its order) by the phrase's first word.
     relative_by_first: FastMap<String, Vec<usize>>,
+    /// Every word an expression may start with other than a number: its
+    /// month (if it names one) and whether a relative phrase starts with it
+    /// — one lookup per distinct word of a text.
+    starters: FastMap<String, (Option<(u8, bool)>, bool)>,
     ago_words: Vec<Vec<String>>,
     unit_words: FastMap<String, Unit>,
     since: Vec<Vec<String>>,
@@ -150,6 +154,13 @@ impl DateLexicon {
                     .or_default()
                     .push(n);
             }
+        }
+        self.starters.clear();
+        for (w, &m) in &self.months {
+            self.starters.entry(w.clone()).or_default().0 = Some(m);
+        }
+        for w in self.relative_by_first.keys() {
+            self.starters.entry(w.clone()).or_default().1 = true;
         }
         Ok(())
     }
@@ -505,9 +516,12 @@ pub fn find_dates(
             if t.script == Script::Digits {
                 return (None, true);
             }
-            let month = lex.months.get(t.folded.as_str()).copied();
-            let relative =
-                published.is_some() && lex.relative_by_first.contains_key(t.folded.as_str());
+            let (month, relative) = lex
+                .starters
+                .get(t.folded.as_str())
+                .copied()
+                .unwrap_or_default();
+            let relative = published.is_some() && relative;
             (month, month.is_some() || relative)
         })
         .collect();
