@@ -805,7 +805,10 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     let glued = |x: usize, y: usize| a.text[a.tokens[x].end..a.tokens[y].start].trim().is_empty();
     let name_like = |k: usize| {
         let q = &a.tokens[k];
-        q.capitalised && q.script == Script::Latin && !q.all_caps && !span_first.contains(&k)
+        q.capitalised
+            && matches!(q.script, Script::Latin | Script::Cyrillic)
+            && !q.all_caps
+            && !span_first.contains(&k)
     };
     // Part of a person's or an organisation's name somewhere in the document
     // ("David Allen", "Allen Smith"): the same word alone elsewhere is most
@@ -1126,6 +1129,21 @@ mod tests {
         // A lower-case region word alone is no place.
         let f = found("Obwód i województwo to jednostki.", "pl");
         assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn a_cyrillic_person_name_is_not_a_village() {
+        // Surnames share their stem with villages (Елкин, Yolkino); seen
+        // beside a first name they are a person, there and when named alone
+        // later, while the places stay places.
+        let text = "Глава Минэнерго Сергей Елкин сообщил, что Москва ответит. \
+            Елкин добавил, что решение примут в Минске. Позицию Елкина поддержали.";
+        let f = found(text, "ru");
+        for not in ["Елкин", "Елкина"] {
+            assert!(!f.iter().any(|(_, s)| s == not), "{not}: {f:?}");
+        }
+        has(text, "ru", "geo:524901", "Москва");
+        has(text, "ru", "geo:625144", "Минске");
     }
 
     #[test]
