@@ -414,7 +414,7 @@ impl Knowledge {
                 title: doc.title.clone(),
                 language: doc.language.clone(),
                 published: doc.published.clone(),
-                chars: doc.text.chars().count(),
+                chars: a.chars,
             },
             entities: entity_records,
             places: place_records,

@@ -71,6 +71,8 @@ pub struct Analysed<'t> {
     pub sentences: Vec<Sentence>,
     /// The distinct folded words of the text.
     pub forms: Forms,
+    /// Characters (Unicode scalar values) in the text.
+    pub chars: usize,
 }
 
 /// The distinct folded words ("forms") of a text. Tokens spelt alike share
@@ -956,6 +958,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
         tokens,
         sentences,
         forms: forms.forms,
+        chars: cpos,
     };
     mark_headings(&mut analysed);
     analysed
