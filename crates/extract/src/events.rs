@@ -329,19 +329,20 @@ pub fn detect(
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; the arguments are the clause's context
-fn modality_of(
-    k: &Knowledge,
-    a: &Analysed<'_>,
+fn modality_of<'k>(
+    k: &'k Knowledge,
+    a: &'k Analysed<'_>,
     hits: &[crate::phrase::PhraseHit],
     clause: &std::ops::Range<usize>,
     c: &Candidate,
     default: Option<Modality>,
     in_date: &[bool],
     lang: Option<&str>,
-) -> (Modality, Option<String>) {
-    let mut found: [Option<String>; 2] = Default::default();
+) -> (Modality, Option<&'k str>) {
+    // Cues are borrowed until the one that decides is known.
+    let mut found: [Option<&'k str>; 2] = Default::default();
     // Tense and aspect: the cue nearest the event's own cue wins.
-    let mut nearest: Option<(usize, Modality, String)> = None;
+    let mut nearest: Option<(usize, Modality, &'k str)> = None;
     // Cues before the event's own cue govern it ("may lead attacks"); those
     // after it weigh less ("penalties imposed", "will be deepened").
     let distance = |first: usize| {
@@ -366,7 +367,7 @@ fn modality_of(
                 && !after_bare_be
                 && !proper
             {
-                nearest = Some((c.first - i, Modality::Observed, t.folded.to_string()));
+                nearest = Some((c.first - i, Modality::Observed, t.folded.as_str()));
                 break;
             }
         }
@@ -390,16 +391,16 @@ fn modality_of(
                 });
                 let near = hit.last <= c.first && c.first - hit.last <= 3 && in_clause;
                 if near && !followed_by_only {
-                    found[0] = Some(phrase.text.clone());
+                    found[0] = Some(phrase.text.as_str());
                 }
             }
             Modality::Hypothetical if in_clause || hit.first < clause.start => {
-                found[1] = Some(phrase.text.clone())
+                found[1] = Some(phrase.text.as_str())
             }
             Modality::Projected | Modality::Observed | Modality::Ongoing if in_clause => {
                 let d = distance(hit.first);
                 if nearest.as_ref().is_none_or(|(nd, _, _)| d < *nd) {
-                    nearest = Some((d, m, phrase.text.clone()));
+                    nearest = Some((d, m, phrase.text.as_str()));
                 }
             }
             _ => {}
