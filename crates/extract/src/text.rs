@@ -993,8 +993,8 @@ const CYRILLIC_ENDINGS: &[&str] = &[
 ];
 
 const POLISH_ENDINGS: &[&str] = &[
-    "ami", "ach", "owi", "iem", "ów", "om", "ie", "ia", "iu", "ią", "ię", "ej", "ym", "im", "em",
-    "ą", "ę", "a", "e", "i", "o", "u", "y",
+    "iego", "iemu", "ami", "ach", "owi", "iem", "iej", "ego", "emu", "ów", "om", "ii", "ie", "ia",
+    "iu", "ią", "ię", "ej", "ym", "im", "em", "ą", "ę", "a", "e", "i", "o", "u", "y",
 ];
 
 fn strip_longest<'a>(word: &'a str, endings: &[&str], min_stem: usize) -> &'a str {
@@ -1267,6 +1267,16 @@ mod tests {
             &["Białoruś", "Białorusi", "Białorusią"][..],
             &["Rosja", "Rosji", "Rosją", "Rosję"],
             &["Mińsk", "Mińsku"],
+            // Nouns in -ia (genitive -ii) and adjectives in -a/-iej/-iego.
+            &["Belgia", "Belgii", "Belgią", "Belgię"],
+            &["Unia", "Unii"],
+            &["Brytania", "Brytanii"],
+            &[
+                "europejska",
+                "europejskiej",
+                "europejskiego",
+                "europejskiemu",
+            ],
         ] {
             let k = key(group[0], LatinRules::Polish);
             for w in group {
