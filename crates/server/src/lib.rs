@@ -11,7 +11,7 @@ pub mod catalogue;
 pub mod error;
 pub mod openapi;
 pub mod params;
-mod report;
+pub mod report;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

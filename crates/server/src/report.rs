@@ -17,6 +17,42 @@ use crate::ApiError;
 /// its inline style only, and sandboxed.
 pub const REPORT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
 
+/// What a report needs beside the assessment, from the stored events and
+/// the gazetteer: each event's country, each document's date, the names of
+/// the places events happen at and the capitals drawn for orientation.
+/// (`watchfloor report` and `GET /api/report.html` both use it.)
+pub fn report_context(
+    events: &[watchfloor_store::StoredEvent],
+    k: &Knowledge,
+    today: String,
+    since: Option<&str>,
+) -> ReportContext {
+    let mut ctx = ReportContext {
+        today: Some(today),
+        since: since.map(String::from),
+        ..ReportContext::default()
+    };
+    let mut place_ids = BTreeSet::new();
+    for e in events {
+        if let Some(c) = &e.event.country {
+            ctx.event_countries.insert(e.id, c.clone());
+        }
+        if let Some(p) = &e.event.place {
+            place_ids.insert(p.as_str());
+        }
+        ctx.published.insert(e.document_id, e.published.clone());
+    }
+    for p in &k.gazetteer.places {
+        if place_ids.contains(p.id.as_str()) {
+            ctx.place_names.insert(p.id.clone(), p.name.clone());
+        }
+        if p.feature == "PPLC" {
+            ctx.capitals.push((p.name.clone(), p.lat, p.lon));
+        }
+    }
+    ctx
+}
+
 /// Keeps the events known by the end of `to`: dated events starting then,
 /// undated ones published then (or never dated at all).
 pub(crate) fn known_by(events: &mut Vec<watchfloor_store::StoredEvent>, to: Option<&str>) {
@@ -59,29 +95,7 @@ pub(crate) fn render(
     };
     let facts = Facts::new(&k.catalogue);
     let assessment = watchfloor_assess::assess(pack, &events, &facts, &options);
-    let mut ctx = ReportContext {
-        today: Some(as_of),
-        since: since.map(String::from),
-        ..ReportContext::default()
-    };
-    let mut place_ids = BTreeSet::new();
-    for e in &events {
-        if let Some(c) = &e.event.country {
-            ctx.event_countries.insert(e.id, c.clone());
-        }
-        if let Some(p) = &e.event.place {
-            place_ids.insert(p.as_str());
-        }
-        ctx.published.insert(e.document_id, e.published.clone());
-    }
-    for p in &k.gazetteer.places {
-        if place_ids.contains(p.id.as_str()) {
-            ctx.place_names.insert(p.id.clone(), p.name.clone());
-        }
-        if p.feature == "PPLC" {
-            ctx.capitals.push((p.name.clone(), p.lat, p.lon));
-        }
-    }
+    let ctx = report_context(&events, k, as_of, since);
     let basemap = Basemap::embedded().map_err(|e| ApiError::Internal(e.to_string()))?;
     let report = watchfloor_publish::build(&assessment, &ctx, &basemap);
     Ok(watchfloor_publish::render_html(&report))

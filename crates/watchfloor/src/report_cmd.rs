@@ -1,13 +1,12 @@
 //! `watchfloor report`: assess a campaign on the stored evidence and write
 //! its report (HTML or Markdown, chosen by the output file's extension).
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use watchfloor_assess::{AssessOptions, Baseline, Facts};
 use watchfloor_extract::Knowledge;
-use watchfloor_publish::{Basemap, Format, ReportContext};
+use watchfloor_publish::{Basemap, Format};
 use watchfloor_store::{EventFilter, Store};
 
 /// What `report` was asked for.
@@ -100,29 +99,7 @@ pub fn run(knowledge: &Knowledge, store: &Store, req: &ReportRequest<'_>) -> Res
     };
     let assessment = watchfloor_assess::assess(pack, &events, &facts, &options);
 
-    let mut ctx = ReportContext {
-        today: Some(as_of),
-        since: req.since.map(String::from),
-        ..ReportContext::default()
-    };
-    let mut place_ids = BTreeSet::new();
-    for e in &events {
-        if let Some(c) = &e.event.country {
-            ctx.event_countries.insert(e.id, c.clone());
-        }
-        if let Some(p) = &e.event.place {
-            place_ids.insert(p.as_str());
-        }
-        ctx.published.insert(e.document_id, e.published.clone());
-    }
-    for p in &knowledge.gazetteer.places {
-        if place_ids.contains(p.id.as_str()) {
-            ctx.place_names.insert(p.id.clone(), p.name.clone());
-        }
-        if p.feature == "PPLC" {
-            ctx.capitals.push((p.name.clone(), p.lat, p.lon));
-        }
-    }
+    let ctx = watchfloor_server::report::report_context(&events, knowledge, as_of, req.since);
     let basemap = match req.data {
         Some(dir) if dir.join("basemap").is_dir() => Basemap::from_dir(dir)?,
         _ => Basemap::embedded()?,
