@@ -89,17 +89,23 @@ fn locate(corpus: &str) -> Result<PathBuf> {
     let Some((_, dir, file)) = CORPORA.iter().find(|(n, _, _)| *n == key) else {
         bail!("unknown corpus {corpus:?}: use geowebnews, lgl, tr-news, geovirus or a path");
     };
-    for root in [
+    in_shared_bench(&Path::new(dir).join(file), Path::is_file).with_context(|| {
+        format!("corpus {corpus:?} not found under ../shared/bench/{dir}/ (pass its path instead)")
+    })
+}
+
+/// `rel` under the shared benchmark folder (`../shared/bench`, looked for
+/// from the repository and from a crate folder), where it is what `wanted`
+/// asks (a file, a folder).
+pub fn in_shared_bench(rel: &Path, wanted: fn(&Path) -> bool) -> Option<PathBuf> {
+    [
         "../shared/bench",
         "../../shared/bench",
         "/work/shared/bench",
-    ] {
-        let f = Path::new(root).join(dir).join(file);
-        if f.is_file() {
-            return Ok(f);
-        }
-    }
-    bail!("corpus {corpus:?} not found under ../shared/bench/{dir}/ (pass its path instead)")
+    ]
+    .iter()
+    .map(|root| Path::new(root).join(rel))
+    .find(|p| wanted(p))
 }
 
 #[derive(Default)]

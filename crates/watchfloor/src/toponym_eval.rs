@@ -133,15 +133,10 @@ fn locate(corpus: &str) -> Result<PathBuf> {
         return Ok(p.to_path_buf());
     }
     if corpus.eq_ignore_ascii_case("slavic-ner") {
-        for root in [
-            "../shared/bench",
-            "../../shared/bench",
-            "/work/shared/bench",
-        ] {
-            let d = Path::new(root).join("slavic-ner");
-            if d.is_dir() {
-                return Ok(d);
-            }
+        if let Some(d) =
+            crate::geoparse_eval::in_shared_bench(Path::new("slavic-ner"), Path::is_dir)
+        {
+            return Ok(d);
         }
     }
     bail!("{corpus}: not a SlavicNER folder (with raw/, ner/ and SPLIT_*.txt)");
