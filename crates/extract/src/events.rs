@@ -181,9 +181,36 @@ pub fn detect(
         let mut types_here: Vec<(EventType, usize)> = Vec::new();
         let mut rule_ok: Vec<(usize, bool)> = Vec::new();
         for clause in clauses(a, si) {
+            // The clause's cue is its strongest candidate (most confident,
+            // then longest; the first in the text among equals) whose rule
+            // holds here: candidates are tried strongest first, so a rule's
+            // context words are looked at only when it could win.
+            let mut candidates: Vec<(Candidate, usize)> = k
+                .events
+                .cues
+                .find_in(words, clause.clone())
+                .into_iter()
+                .map(|hit| {
+                    let (phrase, &ri) = k.events.cues.get(hit.phrase);
+                    let rule = &k.events.rules[ri];
+                    let c = Candidate {
+                        rule_type: rule.event_type,
+                        confidence: rule.confidence,
+                        first: hit.first,
+                        last: hit.last,
+                        cue: phrase.text.as_str(),
+                        len: phrase.len(),
+                    };
+                    (c, ri)
+                })
+                .collect();
+            candidates.sort_by(|(a, _), (b, _)| {
+                b.confidence
+                    .total_cmp(&a.confidence)
+                    .then(b.len.cmp(&a.len))
+            });
             let mut best: Option<Candidate> = None;
-            for hit in k.events.cues.find_in(words, clause.clone()) {
-                let (phrase, &ri) = k.events.cues.get(hit.phrase);
+            for (c, ri) in candidates {
                 let rule = &k.events.rules[ri];
                 if !crate::rules::applies(&rule.language, lang) {
                     continue;
@@ -200,23 +227,9 @@ pub fn detect(
                         ok
                     }
                 };
-                if !ok {
-                    continue;
-                }
-                let c = Candidate {
-                    rule_type: rule.event_type,
-                    confidence: rule.confidence,
-                    first: hit.first,
-                    last: hit.last,
-                    cue: phrase.text.as_str(),
-                    len: phrase.len(),
-                };
-                let better = match &best {
-                    None => true,
-                    Some(b) => (c.confidence, c.len) > (b.confidence, b.len),
-                };
-                if better {
+                if ok {
                     best = Some(c);
+                    break;
                 }
             }
             // A named exercise is an exercise event even without a cue word.
