@@ -69,7 +69,7 @@ fn clauses(a: &Analysed<'_>, sentence: usize) -> Vec<std::ops::Range<usize>> {
             !plain && gap.contains(',') && CLAUSE_OPENERS.contains(&a.tokens[i].folded.as_str());
         // "… will not recognise X and will not help Y": a coordinated verb
         // phrase with its own auxiliary is a clause of its own.
-        let coordinated = a.tokens[i].folded == "and"
+        let coordinated = a.tokens[i].folded.as_str() == "and"
             && a.tokens
                 .get(i + 1)
                 .is_some_and(|t| AUXILIARIES.contains(&t.folded.as_str()));
@@ -370,7 +370,7 @@ fn modality_of<'k>(
     if lang.is_none_or(|l| l == "en") {
         for i in (c.first.saturating_sub(3).max(clause.start)..=c.first).rev() {
             let t = &a.tokens[i];
-            let after_bare_be = i > 0 && a.tokens[i - 1].folded == "be";
+            let after_bare_be = i > 0 && a.tokens[i - 1].folded.as_str() == "be";
             // Proper nouns ("Shahed") are not verbs; a capital is fine only
             // at the start of the sentence ("Signed in 1992, …").
             let proper = t.capitalised && i != a.sentences[t.sentence].tokens.start;
@@ -492,7 +492,9 @@ fn actors_of(
             i -= 1;
         }
         i > 0
-            && preps.iter().any(|p| *p == a.tokens[i - 1].folded)
+            && preps
+                .iter()
+                .any(|p| p.as_str() == a.tokens[i - 1].folded.as_str())
             && a.tokens[i - 1].sentence == h.sentence
     };
     let possessive = |h: &EntityHit| {

@@ -247,6 +247,8 @@ impl Vocabulary {
         let mut by_pair: FastMap<(u32, u32), Vec<usize>> = FastMap::default();
         let mut by_pair_prefix: FastMap<(u32, u32), Vec<usize>> = FastMap::default();
         let mut by_prefix: FastMap<u32, Vec<usize>> = FastMap::default();
+        let mut by_prefix_word: FastMap<(u32, u32), Vec<usize>> = FastMap::default();
+        let mut by_prefix_prefix: FastMap<(u32, u32), Vec<usize>> = FastMap::default();
         let ids = |w: &Word| match w {
             Word::Exact {
                 folded_id, key_id, ..
@@ -287,7 +289,26 @@ impl Vocabulary {
                         }
                     }
                 }
-                Word::Prefix(_, id) => by_prefix.entry(*id).or_default().push(index),
+                // "uni* celn*", "take* effect": by the prefix and the
+                // second word, so that a frequent prefix ("uni", "pre")
+                // tries only its phrases with the right second word.
+                Word::Prefix(_, id) => match phrase.words.get(1) {
+                    Some(second @ Word::Exact { .. }) => {
+                        for b in ids(second).into_iter().flatten() {
+                            let list = by_prefix_word.entry((*id, b)).or_default();
+                            if !list.contains(&index) {
+                                list.push(index);
+                            }
+                        }
+                    }
+                    Some(Word::Prefix(p, second)) if !p.is_empty() => {
+                        by_prefix_prefix
+                            .entry((*id, *second))
+                            .or_default()
+                            .push(index);
+                    }
+                    _ => by_prefix.entry(*id).or_default().push(index),
+                },
                 Word::Gap => {}
             }
         }
@@ -309,9 +330,18 @@ impl Vocabulary {
             bit_set(&mut set.pair_prefix_bits, a);
         }
         set.prefix_bits.clear();
+        set.prefix_single_bits.clear();
         for &id in by_prefix.keys() {
             bit_set(&mut set.prefix_bits, id);
+            bit_set(&mut set.prefix_single_bits, id);
         }
+        set.prefix_pair_bits.clear();
+        for &(id, _) in by_prefix_word.keys().chain(by_prefix_prefix.keys()) {
+            bit_set(&mut set.prefix_bits, id);
+            bit_set(&mut set.prefix_pair_bits, id);
+        }
+        set.by_prefix_word_id = by_prefix_word;
+        set.by_prefix_prefix_id = by_prefix_prefix;
         set.by_word_id = by_word;
         set.by_pair_id = by_pair;
         set.by_pair_prefix_id = by_pair_prefix;
@@ -415,8 +445,13 @@ pub struct PhraseSet<P> {
     /// Phrases starting with an exact word and a prefix, by the IDs of
     /// both.
     by_pair_prefix_id: FastMap<(u32, u32), Vec<usize>>,
-    /// First prefix words by ID.
+    /// Phrases of one prefix word (or a prefix before a gap) by its ID.
     by_prefix_id: FastMap<u32, Vec<usize>>,
+    /// Phrases starting with a prefix and an exact word, by the IDs of
+    /// both.
+    by_prefix_word_id: FastMap<(u32, u32), Vec<usize>>,
+    /// Phrases starting with two prefixes, by the IDs of both.
+    by_prefix_prefix_id: FastMap<(u32, u32), Vec<usize>>,
     /// Bit sets of the IDs in `by_word_id` and `by_prefix_id`, to pass
     /// over tokens that start no phrase of the set without hashing.
     word_bits: Vec<u64>,
@@ -427,6 +462,11 @@ pub struct PhraseSet<P> {
     second_bits: Vec<u64>,
     /// IDs that are the first word of a pair in `by_pair_prefix_id`.
     pair_prefix_bits: Vec<u64>,
+    /// Prefix IDs with phrases of their own in `by_prefix_id`.
+    prefix_single_bits: Vec<u64>,
+    /// Prefix IDs that start a pair in `by_prefix_word_id` or
+    /// `by_prefix_prefix_id`.
+    prefix_pair_bits: Vec<u64>,
 }
 
 fn bit_set(bits: &mut Vec<u64>, id: u32) {
@@ -453,11 +493,15 @@ impl<P> Default for PhraseSet<P> {
             by_pair_id: FastMap::default(),
             by_pair_prefix_id: FastMap::default(),
             by_prefix_id: FastMap::default(),
+            by_prefix_word_id: FastMap::default(),
+            by_prefix_prefix_id: FastMap::default(),
             word_bits: Vec::new(),
             prefix_bits: Vec::new(),
             single_bits: Vec::new(),
             second_bits: Vec::new(),
             pair_prefix_bits: Vec::new(),
+            prefix_single_bits: Vec::new(),
+            prefix_pair_bits: Vec::new(),
         }
     }
 }
@@ -615,7 +659,34 @@ impl<P> PhraseSet<P> {
                 pair(k, f2),
                 pair(k, k2),
             ];
-            let prefixed = prefixes.iter().map(|p| self.by_prefix_id.get(p));
+            let prefixed = prefixes.iter().map(|p| {
+                if bit_has(&self.prefix_single_bits, *p) {
+                    self.by_prefix_id.get(p)
+                } else {
+                    None
+                }
+            });
+            let pairs_from_prefix =
+                i + 1 < range.end && prefixes.iter().any(|&p| bit_has(&self.prefix_pair_bits, p));
+            let (second_words, second_prefixes) = if pairs_from_prefix {
+                ([f2, k2], d.prefixes(i + 1))
+            } else {
+                ([0, 0], &[][..])
+            };
+            let prefix_pairs = prefixes
+                .iter()
+                .filter(|&&p| pairs_from_prefix && bit_has(&self.prefix_pair_bits, p))
+                .flat_map(|&p| {
+                    second_words
+                        .into_iter()
+                        .filter(|&b| b != 0)
+                        .map(move |b| self.by_prefix_word_id.get(&(p, b)))
+                        .chain(
+                            second_prefixes
+                                .iter()
+                                .map(move |&q| self.by_prefix_prefix_id.get(&(p, q))),
+                        )
+                });
             let next_prefixes = if i + 1 < range.end
                 && (bit_has(&self.pair_prefix_bits, f) || bit_has(&self.pair_prefix_bits, k))
             {
@@ -637,6 +708,7 @@ impl<P> PhraseSet<P> {
             for candidates in exact
                 .into_iter()
                 .chain(prefixed)
+                .chain(prefix_pairs)
                 .chain(pair_prefixed)
                 .flatten()
             {
