@@ -109,12 +109,13 @@ pub enum Command {
     Documents(DocumentsCommand),
     /// Extract entities, places, dates and events.
     ///
-    /// With FILES, reads and extracts them (use `-` for standard input) and
-    /// prints the result in the extraction contract. Without FILES, extracts
+    /// With FILES, reads and extracts them (folders are read through; use
+    /// `-` for standard input), several at a time, and prints the result in
+    /// the extraction contract in the order given. Without FILES, extracts
     /// every stored document that is new or was extracted by another version
     /// of the engine or its knowledge, and stores the results.
     Extract {
-        /// Files to extract from (`-` for standard input).
+        /// Files or folders to extract from (`-` for standard input).
         files: Vec<PathBuf>,
         /// Output format for FILES.
         #[arg(long, value_enum, default_value = "jsonl")]

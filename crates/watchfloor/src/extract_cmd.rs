@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use watchfloor_extract::Knowledge;
-use watchfloor_ingest::{content_hash, read_bytes, read_file};
+use watchfloor_ingest::{content_hash, read_bytes, read_file, walk};
 use watchfloor_model::ExtractRecord;
 use watchfloor_store::Store;
 
@@ -25,52 +25,127 @@ pub fn run_files(
         p.parse::<jiff::civil::Date>()
             .with_context(|| format!("--published {p:?} is not a date (YYYY-MM-DD)"))?;
     }
+    // Folders are read through, their files in name order; files and `-`
+    // (standard input) stay where they were given.
+    let mut inputs: Vec<PathBuf> = Vec::new();
     let mut failed = false;
-    let mut records = Vec::new();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     for path in files {
-        let outcome = if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("reading standard input")?;
-            read_bytes("-", &bytes, None)
-        } else {
-            read_file(path)
-        };
-        let outcome = match outcome {
-            Ok(o) => o,
-            Err(err) => {
-                eprintln!("error: {err}");
+        if path.as_os_str() != "-" && path.is_dir() {
+            let (found, problems) = walk(std::slice::from_ref(path));
+            for p in &problems {
+                eprintln!("error: {p}");
                 failed = true;
-                continue;
             }
-        };
-        for p in &outcome.problems {
-            eprintln!("error: {p}");
-            failed = true;
-        }
-        for mut doc in outcome.documents {
-            if doc.published.is_none() {
-                doc.published = published.map(str::to_string);
-            }
-            let record = k.extract(&doc, &content_hash(&doc.text));
-            match format {
-                ExtractFormat::Jsonl => writeln!(out, "{}", serde_json::to_string(&record)?)?,
-                ExtractFormat::Json => records.push(record),
-                ExtractFormat::Table => print_table(&mut out, &record)?,
-            }
+            inputs.extend(found);
+        } else {
+            inputs.push(path.clone());
         }
     }
+    let bar = ProgressBar::new(inputs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} extracting [{bar:30}] {pos}/{len} files {per_sec} ({eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    if inputs.len() < 2 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut records = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Files are read and extracted in parallel, a batch at a time, and
+    // printed in the order given.
+    for batch in inputs.chunks(BATCH) {
+        let done: Vec<FileResult> = batch
+            .par_iter()
+            .map(|path| extract_file(k, path, format, published))
+            .collect();
+        for r in done {
+            for e in &r.errors {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+            match format {
+                ExtractFormat::Json => records.extend(r.records),
+                ExtractFormat::Jsonl => {
+                    for line in r.lines {
+                        writeln!(out, "{line}")?;
+                    }
+                }
+                ExtractFormat::Table => {
+                    for record in &r.records {
+                        print_table(&mut out, record)?;
+                    }
+                }
+            }
+        }
+        out.flush()?;
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
     if format == ExtractFormat::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?;
     }
+    out.flush()?;
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One input's extraction: its records (or, for JSON lines, the lines
+/// already written out) and the problems met reading it.
+#[derive(Default)]
+struct FileResult {
+    records: Vec<ExtractRecord>,
+    lines: Vec<String>,
+    errors: Vec<String>,
+}
+
+fn extract_file(
+    k: &Knowledge,
+    path: &std::path::Path,
+    format: ExtractFormat,
+    published: Option<&str>,
+) -> FileResult {
+    let mut r = FileResult::default();
+    let outcome = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            r.errors.push(format!("reading standard input: {e}"));
+            return r;
+        }
+        read_bytes("-", &bytes, None)
+    } else {
+        read_file(path)
+    };
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(err) => {
+            r.errors.push(err.to_string());
+            return r;
+        }
+    };
+    r.errors
+        .extend(outcome.problems.iter().map(|p| p.to_string()));
+    for mut doc in outcome.documents {
+        if doc.published.is_none() {
+            doc.published = published.map(str::to_string);
+        }
+        let record = k.extract(&doc, &content_hash(&doc.text));
+        if format == ExtractFormat::Jsonl {
+            match serde_json::to_string(&record) {
+                Ok(line) => r.lines.push(line),
+                Err(e) => r.errors.push(format!("{}: {e}", doc.source)),
+            }
+        } else {
+            r.records.push(record);
+        }
+    }
+    r
 }
 
 fn print_table(out: &mut impl Write, r: &ExtractRecord) -> Result<()> {

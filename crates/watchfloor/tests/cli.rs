@@ -368,3 +368,62 @@ fn errors_name_the_file_and_the_reason() {
     assert_eq!(code, 2);
     assert!(err.contains("missing.db"), "{err}");
 }
+
+#[test]
+fn extract_reads_folders_in_name_order_and_keeps_going_past_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    std::fs::create_dir(&folder).unwrap();
+    for f in ["ru_news.txt", "en_news.txt", "pl_news.txt"] {
+        std::fs::copy(fixture("extract").join(f), folder.join(f)).unwrap();
+    }
+    std::fs::copy(
+        fixture("ingest").join("binary_named.txt"),
+        folder.join("b_binary.txt"),
+    )
+    .unwrap();
+    let db = dir.path().join("unused.db");
+    let sources = |out: &str| -> Vec<String> {
+        out.lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                let s = v["doc"]["source"].as_str().unwrap().to_string();
+                Path::new(&s)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    };
+    // A folder: its files in name order; the binary one is reported by
+    // name and the others still land.
+    let (code, out, err) = run(&db, &["extract", folder.to_str().unwrap()]);
+    assert_eq!(code, 1, "a bad file makes the exit code 1: {err}");
+    assert!(err.contains("b_binary.txt"), "{err}");
+    assert_eq!(
+        sources(&out),
+        ["en_news.txt", "pl_news.txt", "ru_news.txt"],
+        "{out}"
+    );
+    // Files given one by one keep the order given, and extract the same.
+    let given: Vec<String> = ["ru_news.txt", "en_news.txt"]
+        .iter()
+        .map(|f| folder.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["extract"];
+    args.extend(given.iter().map(String::as_str));
+    let (code, out_given, err) = run(&db, &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sources(&out_given), ["ru_news.txt", "en_news.txt"]);
+    let line_of = |out: &str, name: &str| {
+        out.lines()
+            .find(|l| l.contains(name))
+            .map(str::to_string)
+            .unwrap()
+    };
+    assert_eq!(
+        line_of(&out, "ru_news.txt"),
+        line_of(&out_given, "ru_news.txt")
+    );
+}
