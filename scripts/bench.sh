@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 target_mb=${BENCH_MB:-100}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cargo build --release -q
-bin=target/release/watchfloor
+# The binary as shipped: release with whole-program optimisation.
+cargo build --profile dist -q -p watchfloor
+bin=target/dist/watchfloor
 mkdir -p "$work/corpus"
 python3 - "$work/corpus" "$target_mb" <<'PY'
 import os, sys, pathlib
@@ -31,22 +32,27 @@ measure() { # label, command...
   local label=$1; shift
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/mem" "$@" > "$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
+  /usr/bin/time -f "%M %U %S" -o "$work/mem" "$@" > "$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
   t1=$(date +%s.%N)
-  python3 - "$label" "$t0" "$t1" "$bytes" "$files" "$(cat "$work/mem")" <<'PY'
+  python3 - "$label" "$t0" "$t1" "$bytes" "$files" $(cat "$work/mem") <<'PY'
 import sys
-label, t0, t1, size, files, mem = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+label, t0, t1, size, files = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+mem, cpu = int(sys.argv[6]), float(sys.argv[7]) + float(sys.argv[8])
 dt = t1 - t0
-print(f"{label:8} {files} documents, {size/1e6:.1f} MB in {dt:.1f} s: {files/dt:,.0f} documents/s, {size/1e6/dt:.1f} MB/s, peak RSS {mem/1024:.0f} MB")
+print(f"{label:8} {files} documents, {size/1e6:.1f} MB in {dt:.1f} s: {files/dt:,.0f} documents/s, {size/1e6/dt:.1f} MB/s "
+      f"({size/1e6/cpu:.1f} MB/s per core of CPU time), peak RSS {mem/1024:.0f} MB")
 PY
 }
 measure ingest "$bin" --db "$work/bench.db" ingest "$work/corpus"
 measure extract "$bin" --db "$work/bench.db" extract
-echo "(extract uses $(nproc) cores; per core ≈ total / $(nproc))"
+# Files to the extraction contract, no store: read, decode, identify the
+# language, extract, write JSON lines.
+measure files "$bin" extract "$work/corpus" --format jsonl
+echo "(extract and files use $(nproc) cores)"
 # The engine alone on one thread, documents in memory (no store, no ingest):
 # MB/s per core measured in CPU time, so other load on the machine counts less.
-cargo build --release -q -p watchfloor-extract --example throughput
-echo -n "engine   "; BENCH_MB=$target_mb target/release/examples/throughput
+cargo build --profile dist -q -p watchfloor-extract --example throughput
+echo -n "engine   "; BENCH_MB=$target_mb target/dist/examples/throughput
 
 # Knowledge load time (catalogue + gazetteer + rules), best of 5.
 python3 - "$bin" <<'PY'
