@@ -10,6 +10,7 @@ use serde::Deserialize;
 use watchfloor_model::{DateSpan, TimePrecision};
 
 use crate::lexicon::FastMap;
+use crate::phrase::{DocWords, Vocabulary};
 use crate::text::{Analysed, Script};
 use crate::KnowledgeError;
 
@@ -79,6 +80,10 @@ pub struct DateLexicon {
     /// month (if it names one) and whether a relative phrase starts with it
     /// — one lookup per distinct word of a text.
     starters: FastMap<String, (Option<(u8, bool)>, bool)>,
+    /// The same by word ID of the vocabulary linked with
+    /// [`DateLexicon::link`] (0: none).
+    vocabulary: u64,
+    starter_of_word: Vec<(Option<(u8, bool)>, bool)>,
     ago_words: Vec<Vec<String>>,
     unit_words: FastMap<String, Unit>,
     since: Vec<Vec<String>>,
@@ -97,6 +102,33 @@ fn words(phrase: &str) -> Vec<String> {
 }
 
 impl DateLexicon {
+    /// Numbers every word an expression may start with in `vocabulary`,
+    /// so that a document's words, looked up there once, say whether a
+    /// date may start with them without a second lookup.
+    pub fn link(&mut self, vocabulary: &mut Vocabulary) {
+        let mut by_word = Vec::new();
+        for (w, &starter) in &self.starters {
+            let id = vocabulary.word_id(w) as usize;
+            if by_word.len() <= id {
+                by_word.resize(id + 1, Default::default());
+            }
+            by_word[id] = starter;
+        }
+        self.starter_of_word = by_word;
+        self.vocabulary = vocabulary.identity();
+    }
+
+    /// Token `i`'s month (and whether it is English) and whether a
+    /// relative expression may start with it.
+    fn starter(&self, words: &DocWords<'_>, i: usize, folded: &str) -> (Option<(u8, bool)>, bool) {
+        if self.vocabulary == words.vocabulary() {
+            let id = words.folded_id(i) as usize;
+            self.starter_of_word.get(id).copied().unwrap_or_default()
+        } else {
+            self.starters.get(folded).copied().unwrap_or_default()
+        }
+    }
+
     /// Adds one `dates.toml` (`[lang]` tables).
     pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), KnowledgeError> {
         let parsed: BTreeMap<String, LanguageDates> =
@@ -498,6 +530,7 @@ fn shift(anchor: Date, u: Unit, offset: i32) -> Option<DateSpan> {
 pub fn find_dates(
     lex: &DateLexicon,
     a: &Analysed<'_>,
+    words: &DocWords<'_>,
     published: Option<&str>,
 ) -> Vec<DateMention> {
     let published = published
@@ -516,11 +549,7 @@ pub fn find_dates(
             if t.script == Script::Digits {
                 return (None, true);
             }
-            let (month, relative) = lex
-                .starters
-                .get(t.folded.as_str())
-                .copied()
-                .unwrap_or_default();
+            let (month, relative) = lex.starter(words, ti as usize, &t.folded);
             let relative = published.is_some() && relative;
             (month, month.is_some() || relative)
         })
@@ -663,10 +692,28 @@ mod tests {
 
     fn spans(text: &str, published: Option<&str>) -> Vec<String> {
         let a = analyse(text);
-        find_dates(&lexicon(), &a, published)
-            .iter()
-            .map(|d| format!("{}..{}:{}", d.span.start, d.span.end, d.span.precision))
-            .collect()
+        let keys: Vec<&str> = a.tokens.iter().map(|t| t.folded.as_str()).collect();
+        let show = |found: Vec<DateMention>| -> Vec<String> {
+            found
+                .iter()
+                .map(|d| format!("{}..{}:{}", d.span.start, d.span.end, d.span.precision))
+                .collect()
+        };
+        // Words looked up through a linked vocabulary, and (unlinked) in
+        // the lexicon's own table: the same dates either way.
+        let mut lex = lexicon();
+        let mut vocabulary = Vocabulary::default();
+        lex.link(&mut vocabulary);
+        let linked = show(find_dates(
+            &lex,
+            &a,
+            &vocabulary.document(&a, &keys),
+            published,
+        ));
+        let other = Vocabulary::default();
+        let unlinked = show(find_dates(&lex, &a, &other.document(&a, &keys), published));
+        assert_eq!(linked, unlinked, "{text}");
+        linked
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::catalogue::Catalogue;
 use crate::lexicon::{Lexicon, LexiconBuilder};
-use crate::phrase::{DocWords, PhraseSet};
+use crate::phrase::{DocWords, PhraseSet, Vocabulary};
 use crate::text::{analyse, stem, transliterate, Analysed, LatinRules, Script};
 
 /// How a name refers to its entity.
@@ -49,6 +49,10 @@ pub struct NameIndex {
     pub lexicon: Lexicon<NameRef>,
     /// Context rules.
     pub contexts: Vec<ContextRule>,
+    /// The vocabulary linked with [`NameIndex::link`] (0: none) and the
+    /// lexicon's key ID of each of its word IDs.
+    vocabulary: u64,
+    key_of_word: Vec<u32>,
 }
 
 /// Keys of a name's tokens under each stemming convention that can apply.
@@ -94,6 +98,36 @@ fn is_short_acronym(name: &str) -> bool {
 }
 
 impl NameIndex {
+    /// Links the context rules' phrases to `vocabulary` and numbers every
+    /// name's token keys in it, so that a document's words, looked up in
+    /// the vocabulary once, give their name keys without a second lookup.
+    pub fn link(&mut self, vocabulary: &mut Vocabulary) {
+        for c in &mut self.contexts {
+            vocabulary.link(&mut c.near);
+            vocabulary.link(&mut c.avoid);
+        }
+        let mut key_of_word = Vec::new();
+        for (key, id) in self.lexicon.keys() {
+            let word = vocabulary.word_id(key) as usize;
+            if key_of_word.len() <= word {
+                key_of_word.resize(word + 1, 0);
+            }
+            key_of_word[word] = id;
+        }
+        self.key_of_word = key_of_word;
+        self.vocabulary = vocabulary.identity();
+    }
+
+    /// The lexicon's key ID of token `i`'s key.
+    fn key_id(&self, words: &DocWords<'_>, i: usize) -> u32 {
+        if self.vocabulary == words.vocabulary() {
+            let word = words.key_id(i) as usize;
+            self.key_of_word.get(word).copied().unwrap_or(0)
+        } else {
+            self.lexicon.key_id(words.keys[i])
+        }
+    }
+
     /// Compiles every alias, metonym, demonym and contextual alias.
     pub fn build(catalogue: &Catalogue) -> NameIndex {
         let mut builder = LexiconBuilder::default();
@@ -152,6 +186,8 @@ impl NameIndex {
         NameIndex {
             lexicon: builder.build(),
             contexts,
+            vocabulary: 0,
+            key_of_word: Vec::new(),
         }
     }
 }
@@ -197,7 +233,7 @@ pub fn resolve(
         .forms
         .first_token
         .iter()
-        .map(|&ti| index.lexicon.key_id(words.keys[ti as usize]))
+        .map(|&ti| index.key_id(words, ti as usize))
         .collect();
     let encoded: Vec<u32> = a
         .forms

@@ -110,6 +110,11 @@ impl<P> Lexicon<P> {
         keys.iter().map(|k| self.key_id(k)).collect()
     }
 
+    /// Every token key a name has, with its ID.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.keys.iter().map(|(k, &id)| (k.as_str(), id))
+    }
+
     /// The ID of one token key ([`UNKNOWN`], 0, for a key no name has).
     pub fn key_id(&self, key: &str) -> u32 {
         self.keys.get(key).copied().unwrap_or(UNKNOWN)

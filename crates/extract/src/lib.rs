@@ -188,10 +188,8 @@ impl Knowledge {
         }
         vocabulary.link(&mut modality.cues);
         vocabulary.link(&mut sections.headings);
-        for c in &mut names.contexts {
-            vocabulary.link(&mut c.near);
-            vocabulary.link(&mut c.avoid);
-        }
+        names.link(&mut vocabulary);
+        dates.link(&mut vocabulary);
         let version = format!(
             "{}+{}",
             env!("CARGO_PKG_VERSION"),
@@ -317,7 +315,7 @@ impl Knowledge {
         }
         // Dates are not places ("May 15" is not Miami's alternate name).
         lap(&mut times.entities);
-        let dates = dates::find_dates(&self.dates, &a, doc.published.as_deref());
+        let dates = dates::find_dates(&self.dates, &a, &words, doc.published.as_deref());
         for d in &dates {
             for s in &mut places_ctx.skip[d.first..d.last.min(a.tokens.len())] {
                 *s = true;

@@ -349,6 +349,20 @@ impl Vocabulary {
         set.linked = self.id;
     }
 
+    /// The ID of a word, numbered if it is new: other stages keep their
+    /// own facts about words (names' keys, month names) in tables by this
+    /// ID and read them for a document's tokens with
+    /// [`DocWords::folded_id`] and [`DocWords::key_id`], so that each
+    /// distinct word of a document is looked up once for all of them.
+    pub fn word_id(&mut self, w: &str) -> u32 {
+        intern(&mut self.words, w)
+    }
+
+    /// Which vocabulary this is (documents' [`DocWords::vocabulary`]).
+    pub fn identity(&self) -> u64 {
+        self.id
+    }
+
     /// A document's tokens (and their stemmed keys) as word IDs, looked up
     /// once per distinct word.
     pub fn document<'a>(&self, a: &'a Analysed<'_>, keys: &'a [&'a str]) -> DocWords<'a> {
@@ -417,6 +431,21 @@ pub struct DocWords<'a> {
 }
 
 impl DocWords<'_> {
+    /// The vocabulary the IDs are of ([`Vocabulary::identity`]).
+    pub fn vocabulary(&self) -> u64 {
+        self.vocabulary
+    }
+
+    /// The word ID of token `i`'s folded form (0: not in the vocabulary).
+    pub fn folded_id(&self, i: usize) -> u32 {
+        self.folded.get(i).copied().unwrap_or(0)
+    }
+
+    /// The word ID of token `i`'s stemmed key (0: not in the vocabulary).
+    pub fn key_id(&self, i: usize) -> u32 {
+        self.key.get(i).copied().unwrap_or(0)
+    }
+
     /// IDs of the prefix words token `i` starts with.
     fn prefixes(&self, i: usize) -> &[u32] {
         let (from, to) = self.prefix_at[i];

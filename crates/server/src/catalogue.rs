@@ -248,10 +248,7 @@ fn check_references(e: &Entity, catalogue: &Catalogue) -> Result<(), CatalogueEr
 /// edits are stale).
 pub fn apply(k: &mut Knowledge, catalogue: Catalogue, edits: &[Value]) {
     let mut names = NameIndex::build(&catalogue);
-    for c in &mut names.contexts {
-        k.vocabulary.link(&mut c.near);
-        k.vocabulary.link(&mut c.avoid);
-    }
+    names.link(&mut k.vocabulary);
     k.catalogue = catalogue;
     k.names = names;
     let mut h = Sha256::new();
