@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::text::{analyse, stem, transliterate, LatinRules, Script};
 
 /// First bytes of a compiled gazetteer (the last byte is the format version).
-pub const MAGIC: &[u8; 8] = b"WFGAZ\0\0\x03";
+pub const MAGIC: &[u8; 8] = b"WFGAZ\0\0\x04";
 
 /// Kind codes of [`RawPlace::kind`].
 pub const KIND_CITY: u8 = 0;
@@ -94,6 +94,8 @@ pub struct Compiled {
     /// from `curated/metonymy.tsv`, [`CUE_COMMON`] from
     /// `curated/common_words.tsv`).
     pub cues: Vec<(String, u8)>,
+    /// A Bloom filter of the names' first words ([`FirstWords`]).
+    pub first_words: Vec<u64>,
 }
 
 /// FNV-1a over the gazetteer files (name and contents), in order: a cheap
@@ -526,11 +528,17 @@ pub fn compile<'a>(
     let fst = builder
         .into_inner()
         .map_err(|e| format!("gazetteer index: {e}"))?;
+    let firsts: std::collections::BTreeSet<&str> = map
+        .keys()
+        .map(|k| k.split(' ').next().unwrap_or(k))
+        .collect();
+    let first_words = FirstWords::of(firsts.iter().copied()).bits;
     Ok(Compiled {
         places,
         postings,
         fst,
         cues,
+        first_words,
     })
 }
 
@@ -566,9 +574,61 @@ pub fn encode(c: &Compiled) -> Vec<u8> {
         put_str(&mut out, k);
         out.push(*class);
     }
+    out.extend_from_slice(&(c.first_words.len() as u32).to_le_bytes());
+    for w in &c.first_words {
+        out.extend_from_slice(&w.to_le_bytes());
+    }
     out.extend_from_slice(&(c.fst.len() as u64).to_le_bytes());
     out.extend_from_slice(&c.fst);
     out
+}
+
+/// A Bloom filter of the words names start with (two bits per word, about
+/// sixteen bits of filter per word): a capitalised word of a text that is
+/// not in it starts no name, and the index is not walked for it. A word in
+/// it may still start none (about 1.5 % of other words pass).
+#[derive(Debug, Clone, Default)]
+pub struct FirstWords {
+    bits: Vec<u64>,
+}
+
+impl FirstWords {
+    /// The filter of `words`.
+    pub fn of<'w>(words: impl ExactSizeIterator<Item = &'w str>) -> FirstWords {
+        let size = (words.len() * 16).next_power_of_two().max(64);
+        let mut f = FirstWords {
+            bits: vec![0; size / 64],
+        };
+        for w in words {
+            for bit in f.bits_of(w) {
+                f.bits[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        f
+    }
+
+    /// A filter read back from [`FirstWords::of`]'s bits.
+    pub fn from_bits(bits: Vec<u64>) -> FirstWords {
+        FirstWords { bits }
+    }
+
+    /// Whether a name may start with `word` (false: it starts none).
+    pub fn may_contain(&self, word: &str) -> bool {
+        !self.bits.is_empty()
+            && self
+                .bits_of(word)
+                .into_iter()
+                .all(|bit| self.bits[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+
+    fn bits_of(&self, word: &str) -> [usize; 2] {
+        use std::hash::Hasher;
+        let mut h = crate::hash::FoldHasher::default();
+        h.write(word.as_bytes());
+        let h = h.finish();
+        let mask = self.bits.len() * 64 - 1;
+        [h as usize & mask, (h >> 32) as usize & mask]
+    }
 }
 
 struct Reader<'b> {
@@ -606,6 +666,8 @@ pub struct Decoded {
     pub postings: Vec<u32>,
     /// Context words and their classes.
     pub cues: Vec<(String, u8)>,
+    /// The names' first words.
+    pub first_words: FirstWords,
     /// Where the `fst` map lies in the bytes.
     pub fst: std::ops::Range<usize>,
 }
@@ -643,6 +705,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     for _ in 0..n {
         cues.push((r.str()?, r.array::<1>()?[0]));
     }
+    let n = u32::from_le_bytes(r.array()?) as usize;
+    let raw = r.take(n.checked_mul(8).ok_or("bad first-word filter size")?)?;
+    if !n.is_power_of_two() {
+        return Err("first-word filter size is not a power of two".into());
+    }
+    let first_words = FirstWords::from_bits(
+        raw.chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect(),
+    );
     let len = u64::from_le_bytes(r.array()?) as usize;
     let start = r.at;
     r.take(len)?;
@@ -650,6 +722,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
         places,
         postings,
         cues,
+        first_words,
         fst: start..start + len,
     })
 }
