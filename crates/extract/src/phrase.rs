@@ -665,89 +665,65 @@ impl<P> PhraseSet<P> {
             };
             // Each table is asked only when the bit sets say it may hold
             // the word: most tokens that pass the filter start a phrase
-            // of one kind only.
-            let single = |a: u32| {
-                if a != 0 && bit_has(&self.single_bits, a) {
-                    self.by_word_id.get(&a)
-                } else {
-                    None
-                }
-            };
-            let pair = |a: u32, b: u32| {
-                if a == 0 || b == 0 || !bit_has(&self.second_bits, b) {
-                    None
-                } else {
-                    self.by_pair_id.get(&(a, b))
-                }
-            };
-            let exact = [
-                single(f),
-                single(k),
-                pair(f, f2),
-                pair(f, k2),
-                pair(k, f2),
-                pair(k, k2),
-            ];
-            let prefixed = prefixes.iter().map(|p| {
-                if bit_has(&self.prefix_single_bits, *p) {
-                    self.by_prefix_id.get(p)
-                } else {
-                    None
-                }
-            });
-            let pairs_from_prefix =
-                i + 1 < range.end && prefixes.iter().any(|&p| bit_has(&self.prefix_pair_bits, p));
-            let (second_words, second_prefixes) = if pairs_from_prefix {
-                ([f2, k2], d.prefixes(i + 1))
-            } else {
-                ([0, 0], &[][..])
-            };
-            let prefix_pairs = prefixes
-                .iter()
-                .filter(|&&p| pairs_from_prefix && bit_has(&self.prefix_pair_bits, p))
-                .flat_map(|&p| {
-                    second_words
-                        .into_iter()
-                        .filter(|&b| b != 0)
-                        .map(move |b| self.by_prefix_word_id.get(&(p, b)))
-                        .chain(
-                            second_prefixes
-                                .iter()
-                                .map(move |&q| self.by_prefix_prefix_id.get(&(p, q))),
-                        )
-                });
-            let next_prefixes = if i + 1 < range.end
-                && (bit_has(&self.pair_prefix_bits, f) || bit_has(&self.pair_prefix_bits, k))
-            {
-                d.prefixes(i + 1)
-            } else {
-                &[]
-            };
-            let pair_prefixed = next_prefixes.iter().flat_map(|&p| {
-                [f, k].map(|a| {
-                    if a == 0 {
-                        None
-                    } else {
-                        self.by_pair_prefix_id.get(&(a, p))
-                    }
-                })
-            });
-            // A phrase listed under both the token's form and its key is
-            // tried twice and found twice: the duplicates go below.
-            for candidates in exact
-                .into_iter()
-                .chain(prefixed)
-                .chain(prefix_pairs)
-                .chain(pair_prefixed)
-                .flatten()
-            {
-                for &pi in candidates {
-                    if let Some(last) = match_ids(&self.phrases[pi].0.words, d, i, range.end) {
+            // of one kind only. A phrase listed under both the token's
+            // form and its key is tried twice and found twice: the
+            // duplicates go below.
+            let end = range.end;
+            let mut try_phrases = |list: Option<&Vec<usize>>| {
+                for &pi in list.into_iter().flatten() {
+                    if let Some(last) = match_ids(&self.phrases[pi].0.words, d, i, end) {
                         hits.push(PhraseHit {
                             phrase: pi,
                             first: i,
                             last,
                         });
+                    }
+                }
+            };
+            for a in [f, k] {
+                if a != 0 && bit_has(&self.single_bits, a) {
+                    try_phrases(self.by_word_id.get(&a));
+                }
+            }
+            for b in [f2, k2] {
+                if b != 0 && bit_has(&self.second_bits, b) {
+                    for a in [f, k] {
+                        if a != 0 {
+                            try_phrases(self.by_pair_id.get(&(a, b)));
+                        }
+                    }
+                }
+            }
+            for &p in prefixes {
+                if bit_has(&self.prefix_single_bits, p) {
+                    try_phrases(self.by_prefix_id.get(&p));
+                }
+            }
+            let has_next = i + 1 < end;
+            if has_next && prefixes.iter().any(|&p| bit_has(&self.prefix_pair_bits, p)) {
+                let next_prefixes = d.prefixes(i + 1);
+                for &p in prefixes {
+                    if !bit_has(&self.prefix_pair_bits, p) {
+                        continue;
+                    }
+                    for b in [f2, k2] {
+                        if b != 0 {
+                            try_phrases(self.by_prefix_word_id.get(&(p, b)));
+                        }
+                    }
+                    for &q in next_prefixes {
+                        try_phrases(self.by_prefix_prefix_id.get(&(p, q)));
+                    }
+                }
+            }
+            if has_next
+                && (bit_has(&self.pair_prefix_bits, f) || bit_has(&self.pair_prefix_bits, k))
+            {
+                for &p in d.prefixes(i + 1) {
+                    for a in [f, k] {
+                        if a != 0 {
+                            try_phrases(self.by_pair_prefix_id.get(&(a, p)));
+                        }
                     }
                 }
             }
