@@ -108,6 +108,48 @@ struct Candidate<'k> {
     len: usize,
 }
 
+/// Items of a document (entity hits, dates) grouped by sentence: the
+/// indices of each sentence's items, in order, in one buffer.
+struct BySentence {
+    /// Where each sentence's indices start in `items` (one more entry
+    /// than sentences).
+    starts: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl BySentence {
+    /// Groups items given by their sentence (items past the last sentence
+    /// are left out).
+    fn of(sentences: usize, sentence_of: impl Iterator<Item = usize> + Clone) -> BySentence {
+        let mut starts = vec![0usize; sentences + 1];
+        for s in sentence_of.clone() {
+            if s < sentences {
+                starts[s + 1] += 1;
+            }
+        }
+        for s in 0..sentences {
+            starts[s + 1] += starts[s];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0usize; starts[sentences]];
+        for (i, s) in sentence_of.enumerate() {
+            if s < sentences {
+                items[next[s]] = i;
+                next[s] += 1;
+            }
+        }
+        BySentence { starts, items }
+    }
+
+    /// The indices of sentence `s`'s items.
+    fn get(&self, s: usize) -> &[usize] {
+        match (self.starts.get(s), self.starts.get(s + 1)) {
+            (Some(&from), Some(&to)) => &self.items[from..to],
+            _ => &[],
+        }
+    }
+}
+
 /// Inputs shared by every sentence of a document.
 pub struct DocumentFacts<'a> {
     /// Resolved entity names.
@@ -131,24 +173,15 @@ pub fn detect(
     let mut last_event: Option<(usize, (EventType, Modality))> = None;
     let mut sub_default: Option<Modality> = None;
     let catalogue = &k.catalogue;
-    let mut by_sentence: Vec<Vec<usize>> = vec![Vec::new(); a.sentences.len()];
-    for (i, h) in facts.entities.iter().enumerate() {
-        if let Some(list) = by_sentence.get_mut(h.sentence) {
-            list.push(i);
-        }
-    }
+    let by_sentence = BySentence::of(a.sentences.len(), facts.entities.iter().map(|h| h.sentence));
     let mut places_by_sentence: Vec<Option<usize>> = vec![None; a.sentences.len()];
     for (i, (ps, _, _)) in facts.places.iter().enumerate() {
         if let Some(slot) = places_by_sentence.get_mut(*ps) {
             slot.get_or_insert(i);
         }
     }
-    let mut dates_by_sentence: Vec<Vec<usize>> = vec![Vec::new(); a.sentences.len()];
-    for (i, d) in facts.dates.iter().enumerate() {
-        if let Some(list) = dates_by_sentence.get_mut(d.sentence) {
-            list.push(i);
-        }
-    }
+    let dates_by_sentence =
+        BySentence::of(a.sentences.len(), facts.dates.iter().map(|d| d.sentence));
     let mut in_date = vec![false; a.tokens.len()];
     for d in facts.dates {
         for x in &mut in_date[d.first..d.last.min(a.tokens.len())] {
@@ -171,7 +204,8 @@ pub fn detect(
                 sub_default = cue;
             }
         }
-        let sentence_entities: Vec<&EntityHit> = by_sentence[si]
+        let sentence_entities: Vec<&EntityHit> = by_sentence
+            .get(si)
             .iter()
             .map(|&i| &facts.entities[i])
             .collect();
@@ -437,18 +471,22 @@ fn modality_of<'k>(
 fn date_of(
     a: &Analysed<'_>,
     dates: &[DateMention],
-    by_sentence: &[Vec<usize>],
+    by_sentence: &BySentence,
     si: usize,
     cue: usize,
     modality: Modality,
 ) -> Option<(DateSpan, bool)> {
-    let own = by_sentence[si].iter().map(|&i| &dates[i]).min_by_key(|d| {
-        if d.first > cue {
-            d.first - cue
-        } else {
-            cue - d.last.min(cue)
-        }
-    });
+    let own = by_sentence
+        .get(si)
+        .iter()
+        .map(|&i| &dates[i])
+        .min_by_key(|d| {
+            if d.first > cue {
+                d.first - cue
+            } else {
+                cue - d.last.min(cue)
+            }
+        });
     if let Some(d) = own {
         return Some((d.span.clone(), true));
     }
@@ -460,7 +498,8 @@ fn date_of(
         .rev()
         .filter(|&s| a.sentences[s].paragraph == paragraph)
         .find_map(|s| {
-            by_sentence[s]
+            by_sentence
+                .get(s)
                 .last()
                 .map(|&i| (dates[i].span.clone(), false))
         })
