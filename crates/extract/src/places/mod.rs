@@ -560,6 +560,22 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
     // names. Only the keys that start a candidate name are asked about, so
     // only those are collected (marked per distinct word first).
     let asked: FastSet<&str> = spans.iter().map(|s| keys[s.first]).collect();
+    // A signature of each asked key (length, first and last bytes) lets
+    // most lower-case words be passed over without hashing them.
+    let signature = |k: &str| -> usize {
+        let b = k.as_bytes();
+        let (first, last) = (b.first().copied(), b.last().copied());
+        (b.len() * 31 + usize::from(first.unwrap_or(0)) * 7 + usize::from(last.unwrap_or(0))) % 1024
+    };
+    let mut asked_signatures = [0u64; 16];
+    for k in &asked {
+        let s = signature(k);
+        asked_signatures[s / 64] |= 1 << (s % 64);
+    }
+    let maybe_asked = |k: &str| {
+        let s = signature(k);
+        asked_signatures[s / 64] & (1 << (s % 64)) != 0 && asked.contains(k)
+    };
     let mut lower_form = vec![false; a.forms.len()];
     for (t, &f) in a.tokens.iter().zip(&a.forms.of_token) {
         if !t.capitalised && t.script == Script::Latin {
@@ -573,7 +589,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
         .zip(&lower_form)
         .filter(|(_, &is_lower)| is_lower)
         .map(|(&ti, _)| keys[ti as usize])
-        .filter(|k| asked.contains(k))
+        .filter(|k| maybe_asked(k))
         .collect();
 
     // 2. First pass: priors and catalogue focus give each span a sense;
