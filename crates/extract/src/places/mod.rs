@@ -63,6 +63,8 @@ pub struct Gazetteer {
     cues: FastMap<String, u8>,
     /// Keys of the region words that open a name ([`compile::CUE_REGION_WORD`]).
     region_words: Vec<String>,
+    /// The first bytes of the region words, to pass over other words.
+    region_word_starts: [u64; 4],
     /// The words names start with, to pass over the others without
     /// walking the index.
     first_words: compile::FirstWords,
@@ -154,9 +156,27 @@ impl Gazetteer {
                 .filter(|(_, c)| *c == compile::CUE_REGION_WORD)
                 .map(|(k, _)| k.clone())
                 .collect(),
+            region_word_starts: {
+                let mut starts = [0u64; 4];
+                for (k, c) in &d.cues {
+                    if *c == compile::CUE_REGION_WORD {
+                        let b = k.as_bytes().first().copied().unwrap_or(0);
+                        starts[usize::from(b / 64)] |= 1 << (b % 64);
+                    }
+                }
+                starts
+            },
             cues: d.cues.into_iter().collect(),
             first_words: d.first_words,
         })
+    }
+
+    /// Whether a token key is a region word that opens a name in lower case
+    /// ("obwód", "województwo").
+    fn is_region_word(&self, key: &str) -> bool {
+        let first = key.as_bytes().first().copied().unwrap_or(0);
+        self.region_word_starts[usize::from(first / 64)] & (1 << (first % 64)) != 0
+            && self.region_words.iter().any(|w| w == key)
     }
 
     /// Number of places.
@@ -443,7 +463,7 @@ pub fn geoparse(g: &Gazetteer, a: &Analysed<'_>, keys: &[&str], ctx: &DocContext
             // A lower-case region word may open a name ("obwód brzeski").
             let region_word = !t.capitalised
                 && *region_form[a.forms.of_token[i] as usize]
-                    .get_or_insert_with(|| g.region_words.iter().any(|w| w == keys[i]));
+                    .get_or_insert_with(|| g.is_region_word(keys[i]));
             if skip(i)
                 || !(t.capitalised || region_word)
                 || matches!(t.script, Script::Digits | Script::Other)
