@@ -10,7 +10,7 @@ Checks
                              0..1, cues non-empty, no duplicate cue within a
                              type/language, phrase syntax
   data/rules/modality.toml   every language has exactly the five modality lists
-  data/rules/dates.toml      12 month lists, valid relative units/offsets, ago
+  data/rules/dates.toml      12 month lists, 7 weekday lists, valid relative units/offsets, ago
                              units, range connectives, phrase syntax
   tests/fixtures/extract/*.gold.json
                              document exists, quotes are exact substrings,
@@ -39,7 +39,7 @@ REQUIRED_EVENT_LANGS = ["ru", "uk", "be", "pl"]
 MODALITIES = ["observed", "ongoing", "projected", "hypothetical", "negated"]
 UNITS = {"day", "week", "month", "year"}
 RULE_KEYS = {"type", "cues", "with_any", "unless", "confidence"}
-DATE_KEYS = {"months", "year_words", "relative", "ago", "since", "between", "and", "from", "to"}
+DATE_KEYS = {"months", "year_words", "relative", "weekdays", "weekday_after", "ago", "since", "between", "and", "from", "to"}
 MIN_PREFIX = 3
 # characters that the engine folds away; phrases must already be written folded
 UNFOLDED = "ёЁ‘’‚‛ʼʹ`´“”„‟«»‹›–—―‐‑−"
@@ -265,6 +265,21 @@ def check_dates(path, report):
                     err(f"{w}.months[{mi}]", f"{f_!r} also a form of month {owner[f_]}")
                 owner.setdefault(f_, mi)
         check_phrase_list(f"{w}.year_words", tab.get("year_words", []), allow_empty=True)
+        weekdays = tab.get("weekdays", [])
+        if not isinstance(weekdays, list) or len(weekdays) != 7:
+            err(w, f"weekdays: expected exactly 7 lists (Monday..Sunday), got {len(weekdays) if isinstance(weekdays, list) else weekdays!r}")
+            weekdays = weekdays if isinstance(weekdays, list) else []
+        day_owner = {}
+        for di, forms in enumerate(weekdays, 1):
+            for f_ in check_phrase_list(f"{w}.weekdays[{di}]", forms):
+                if " " in f_ or "*" in f_ or "~" in f_:
+                    err(f"{w}.weekdays[{di}]", f"{f_!r}: a weekday form is one word")
+                if f_ in owner:
+                    err(f"{w}.weekdays[{di}]", f"{f_!r} is also a month form")
+                if f_ in day_owner and day_owner[f_] != di:
+                    err(f"{w}.weekdays[{di}]", f"{f_!r} also a form of day {day_owner[f_]}")
+                day_owner.setdefault(f_, di)
+        check_phrase_list(f"{w}.weekday_after", tab.get("weekday_after", []), allow_empty=True)
         rel = tab.get("relative", [])
         seen = set()
         for ri, r in enumerate(rel if isinstance(rel, list) else [], 1):

@@ -37,6 +37,10 @@ struct LanguageDates {
     #[serde(default)]
     relative: Vec<Relative>,
     #[serde(default)]
+    weekdays: Vec<Vec<String>>,
+    #[serde(default)]
+    weekday_after: Vec<String>,
+    #[serde(default)]
     ago: Ago,
     #[serde(default)]
     since: Vec<String>,
@@ -74,6 +78,11 @@ pub struct DateLexicon {
     months: FastMap<String, (u8, bool)>, // folded word → (month 1-12, is English)
     year_words: Vec<String>,
     relative: Vec<(Vec<String>, Unit, i32)>,
+    /// Day names (folded, the forms a date takes): 0 Monday … 6 Sunday,
+    /// and whether a word of `weekday_after` must come right before.
+    weekdays: FastMap<String, (u8, bool)>,
+    /// Words a weekday comes after ("в среду", "w środę").
+    weekday_after: Vec<String>,
     /// Indices into `relative` (in its order) by the phrase's first word.
     relative_by_first: FastMap<String, Vec<usize>>,
     /// Every word an expression may start with other than a number: its
@@ -162,6 +171,24 @@ impl DateLexicon {
                 })?;
                 self.relative.push((words(&r.phrase), u, r.offset));
             }
+            if !l.weekdays.is_empty() && l.weekdays.len() != 7 {
+                return Err(KnowledgeError::Invalid {
+                    file: file.to_string(),
+                    message: format!("[{lang}] has {} weekday lists, not 7", l.weekdays.len()),
+                });
+            }
+            let needs_after = !l.weekday_after.is_empty();
+            for (day, forms) in l.weekdays.iter().enumerate() {
+                for f in forms {
+                    let slot = self
+                        .weekdays
+                        .entry(crate::text::fold(f))
+                        .or_insert((day as u8, needs_after));
+                    slot.1 |= needs_after;
+                }
+            }
+            self.weekday_after
+                .extend(l.weekday_after.iter().map(|w| crate::text::fold(w)));
             self.ago_words.extend(l.ago.words.iter().map(|w| words(w)));
             for (name, forms) in &l.ago.units {
                 if let Some(u) = unit(name) {
@@ -191,7 +218,7 @@ impl DateLexicon {
         for (w, &m) in &self.months {
             self.starters.entry(w.clone()).or_default().0 = Some(m);
         }
-        for w in self.relative_by_first.keys() {
+        for w in self.relative_by_first.keys().chain(self.weekdays.keys()) {
             self.starters.entry(w.clone()).or_default().1 = true;
         }
         Ok(())
@@ -209,6 +236,10 @@ pub struct DateMention {
     pub sentence: usize,
     /// What it means.
     pub span: DateSpan,
+    /// For a day named by its weekday alone ("on Tuesday"), which `span`
+    /// takes as the last such day up to the document date (news report
+    /// what happened): the next such day after it, for what is announced.
+    pub ahead: Option<DateSpan>,
 }
 
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
@@ -478,6 +509,18 @@ impl Scan<'_, '_> {
         Some((span_of(start, stop, TimePrecision::Range), end))
     }
 
+    /// The weekday token `i` names (0 Monday … 6 Sunday), where the
+    /// language's preposition, if it needs one, comes right before it.
+    fn weekday(&self, i: usize) -> Option<u8> {
+        let &(day, needs_after) = self.lex.weekdays.get(self.tok(i)?.folded.as_str())?;
+        let after_ok = !needs_after
+            || i.checked_sub(1)
+                .filter(|&p| self.same_sentence(p, i))
+                .and_then(|p| self.tok(p))
+                .is_some_and(|t| self.lex.weekday_after.iter().any(|w| *w == t.folded));
+        after_ok.then_some(day)
+    }
+
     fn relative(&self, i: usize, published: Option<Date>) -> Option<(DateSpan, usize)> {
         let anchor = published?;
         let candidates = self
@@ -489,12 +532,26 @@ impl Scan<'_, '_> {
                 return Some((shift(anchor, *u, *offset)?, end));
             }
         }
+        // A weekday: the last such day up to the document date.
+        if let Some(day) = self.weekday(i) {
+            let back =
+                (anchor.weekday().to_monday_zero_offset() as i32 - i32::from(day)).rem_euclid(7);
+            return Some((shift(anchor, Unit::Day, -back)?, i + 1));
+        }
         // N units ago.
         let n = self.number(i)?;
         let u = *self.lex.unit_words.get(self.tok(i + 1)?.folded.as_str())?;
         let end = self.phrase_at(&self.lex.ago_words, i + 2)?;
         Some((shift(anchor, u, -(n as i32))?, end))
     }
+}
+
+/// The next day after `anchor` on the weekday of `day` (a day span).
+fn ahead_of(anchor: Date, day: &DateSpan) -> Option<DateSpan> {
+    let named = day.start.parse::<Date>().ok()?;
+    let weekday = named.weekday().to_monday_zero_offset() as i32;
+    let forward = (weekday - anchor.weekday().to_monday_zero_offset() as i32 - 1).rem_euclid(7) + 1;
+    shift(anchor, Unit::Day, forward)
 }
 
 fn shift(anchor: Date, u: Unit, offset: i32) -> Option<DateSpan> {
@@ -664,11 +721,15 @@ pub fn find_dates(
                 .and_then(|y| y.parse().ok())
                 .or(context_year);
         }
+        let ahead = published
+            .filter(|_| end == i + 1 && scan.weekday(i).is_some())
+            .and_then(|anchor| ahead_of(anchor, &span));
         out.push(DateMention {
             first,
             last: end.max(first + 1),
             sentence: a.tokens[i].sentence,
             span,
+            ahead,
         });
         i = end.max(i + 1);
     }
@@ -822,6 +883,71 @@ mod tests {
             spans("12 marca 2024 r.", None),
             vec!["2024-03-12..2024-03-12:day"]
         );
+    }
+
+    #[test]
+    fn a_weekday_is_the_last_such_day_up_to_the_document_date() {
+        // 2024-03-13 is a Wednesday.
+        let day = |text: &str| spans(text, Some("2024-03-13"));
+        assert_eq!(
+            day("The ministry said on Monday"),
+            vec!["2024-03-11..2024-03-11:relative"]
+        );
+        assert_eq!(
+            day("troops arrived on Wednesday"),
+            vec!["2024-03-13..2024-03-13:relative"]
+        );
+        assert_eq!(day("on Thursday"), vec!["2024-03-07..2024-03-07:relative"]);
+        assert_eq!(
+            day("Учения начались во вторник"),
+            vec!["2024-03-12..2024-03-12:relative"]
+        );
+        assert_eq!(
+            day("Ćwiczenia rozpoczęły się w poniedziałek"),
+            vec!["2024-03-11..2024-03-11:relative"]
+        );
+        assert_eq!(
+            day("Навучанні пачаліся ў панядзелак"),
+            vec!["2024-03-11..2024-03-11:relative"]
+        );
+        assert_eq!(
+            day("Навчання почалися у вівторок"),
+            vec!["2024-03-12..2024-03-12:relative"]
+        );
+        // Without a document date, or without the preposition a Slavic form
+        // needs ("среду" alone is also "environment"), no date.
+        assert!(spans("on Monday", None).is_empty());
+        assert!(day("влияние на окружающую среду").is_empty());
+        assert_eq!(day("в среду"), vec!["2024-03-13..2024-03-13:relative"]);
+    }
+
+    #[test]
+    fn a_weekday_looks_ahead_for_what_is_announced() {
+        let mut lex = lexicon();
+        let mut vocabulary = Vocabulary::default();
+        lex.link(&mut vocabulary);
+        let a = analyse("The ministers will meet on Monday.");
+        let keys: Vec<&str> = a.tokens.iter().map(|t| t.folded.as_str()).collect();
+        let found = find_dates(
+            &lex,
+            &a,
+            &vocabulary.document(&a, &keys),
+            Some("2024-03-13"),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].span.start, "2024-03-11");
+        let ahead = found[0].ahead.as_ref().map(|d| d.start.as_str());
+        assert_eq!(ahead, Some("2024-03-18"));
+        // A day written in full has no other reading.
+        let a = analyse("on 11 March 2024");
+        let keys: Vec<&str> = a.tokens.iter().map(|t| t.folded.as_str()).collect();
+        let found = find_dates(
+            &lex,
+            &a,
+            &vocabulary.document(&a, &keys),
+            Some("2024-03-13"),
+        );
+        assert!(found.iter().all(|d| d.ahead.is_none()));
     }
 
     #[test]

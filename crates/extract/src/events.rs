@@ -488,7 +488,12 @@ fn date_of(
             }
         });
     if let Some(d) = own {
-        return Some((d.span.clone(), true));
+        // "will meet on Friday": the Friday to come.
+        let span = match (&d.ahead, modality) {
+            (Some(ahead), Modality::Projected) => ahead,
+            _ => &d.span,
+        };
+        return Some((span.clone(), true));
     }
     if matches!(modality, Modality::Projected | Modality::Hypothetical) {
         return None;

@@ -178,6 +178,27 @@ fn events_take_their_sentence_date_and_relative_dates_resolve() {
 }
 
 #[test]
+fn a_weekday_dates_reports_back_and_announcements_ahead() {
+    // Published Wednesday 2024-03-13.
+    let r = extract(
+        "Russia deployed troops to Belarus on Monday. Belarus will sign the treaty on Monday.",
+        "en",
+    );
+    let dated: Vec<_> = r
+        .events
+        .iter()
+        .map(|e| (e.modality, e.date.as_ref().map(|d| d.start.as_str())))
+        .collect();
+    assert_eq!(
+        dated,
+        vec![
+            (Modality::Observed, Some("2024-03-11")),
+            (Modality::Projected, Some("2024-03-18"))
+        ]
+    );
+}
+
+#[test]
 fn actors_are_the_subjects_not_the_places() {
     let r = extract("Russia deployed troops to Belarus.", "en");
     assert_eq!(r.events[0].actors, vec!["RUS"]);
