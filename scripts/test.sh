@@ -44,6 +44,6 @@ echo "== map rendering in headless Chromium (10,000 events; screenshot: target/m
 cargo run --release -q -p watchfloor-geo --example map_bench -- --events 10000 --runs 3 --out target/browser/map.svg
 python3 tests/browser/check_map.py target/browser/map.svg target/map.png
 
-echo "== dashboard in headless Chromium (screenshots: target/dashboard*.png: first render, slider, zoomed, evidence, indicator, report)"
+echo "== dashboard in headless Chromium (screenshots: target/dashboard*.png: first render, slider, zoomed, evidence, indicator, report, search, search-empty, catalogue-viewer, catalogue-error, catalogue)"
 (cd tests/browser && { npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent; })
 timeout 120 node tests/browser/dashboard.test.mjs target/release/watchfloor crates/server/tests/fixtures/hostile.jsonl target

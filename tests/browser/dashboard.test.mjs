@@ -6,7 +6,13 @@
 // or indicator click must quote the evidence highlighted in its document,
 // the hostile text must stay inert, the report and export links must follow
 // the filters and work, sign-out must end the session, and nothing may be
-// fetched from anywhere but the server. Screenshots: target/dashboard*.png.
+// fetched from anywhere but the server. The search screen must find a
+// fixture word, quote the hit's sentence highlighted in its document, and
+// say so when nothing matches or the API refuses; the catalogue screen must
+// be read-only for a viewer and let an analyst edit an entity's aliases
+// (validation errors shown by the form, the saved alias returned by the
+// API and used by a re-extraction, the edit deleted again). Screenshots:
+// target/dashboard*.png.
 //
 // usage: node dashboard.test.mjs path/to/watchfloor path/to/fixture.jsonl OUT_DIR
 // (undated.jsonl beside the fixture is ingested too)
@@ -29,6 +35,7 @@ run('ingest', fixture, join(dirname(fixture), 'undated.jsonl'));
 run('extract');
 const token = run('tokens', 'create', '--role', 'viewer', '--name', 'browser').trim();
 if (!/^wf_[0-9a-f]{64}$/.test(token)) fail('tokens create must print the token alone, got ' + token);
+const analystToken = run('tokens', 'create', '--role', 'analyst', '--name', 'ana').trim();
 
 // Starts `serve` on a free loopback port; resolves with the base URL and
 // what it printed (waiting for the sign-in URL when `signInLine`).
@@ -89,6 +96,13 @@ try {
     const u = r.url();
     if (!u.startsWith(base + '/') && !u.startsWith('data:')) external.push(u);
   });
+  // Drops the console's "Failed to load resource" lines of refusals a step
+  // asked for on purpose (a 400 or 403 the page then shows).
+  const expected = (status) => {
+    for (let i = problems.length - 1; i >= 0; i--) {
+      if (problems[i].includes('status of ' + status)) problems.splice(i, 1);
+    }
+  };
   const watch = (p) => {
     p.on('dialog', (d) => { problems.push('dialog opened: ' + d.message()); d.dismiss(); });
     p.on('pageerror', (e) => problems.push('page error: ' + e.message));
@@ -261,6 +275,107 @@ try {
   await page.waitForSelector('#evidence #evidence-mark', { timeout: 5000 });
   await page.screenshot({ path: join(outDir, 'dashboard-indicator.png') });
 
+  // ---- Search screen -------------------------------------------------------
+  // The Search tab hides the map and puts the focus in the search box; a
+  // word of the fixture finds its document with source, date and the
+  // matched word highlighted in the snippet.
+  await page.click('#tab-search');
+  if (!(await page.locator('#search-screen').isVisible())) fail('the Search tab did not show the search screen');
+  if (await page.locator('#map').isVisible()) fail('the map should be hidden on the search screen');
+  if ((await page.getAttribute('#tab-search', 'aria-pressed')) !== 'true') fail('the Search tab should be marked pressed');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (focused !== 'search-q') fail('the Search tab should put the focus in the search box, not ' + focused);
+  if ((await page.locator('label[for="search-q"]').count()) !== 1) fail('the search box has no label');
+  await page.keyboard.type('Iskander');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#search-results button.hit', { timeout: 5000 })
+    .catch(async () => fail('no search result for Iskander: ' + (await page.locator('#search-status').textContent())));
+  const hits = page.locator('#search-results button.hit');
+  if ((await hits.count()) !== 1) fail('Iskander is in one document, results: ' + (await hits.count()));
+  const hitText = await hits.first().textContent();
+  if (!hitText.includes('published 2023-04-01') || !hitText.includes('<b>Zapad</b> "report" & notes')) {
+    fail('a result should show its title, source and date: ' + hitText);
+  }
+  const marked = await page.locator('#search-results .snippet mark').allTextContents();
+  if (!marked.includes('Iskander')) fail('the matched word is not highlighted in the snippet: ' + JSON.stringify(marked));
+  if (!(await page.locator('#search-status').textContent()).includes('1 document matches')) {
+    fail('search status: ' + (await page.locator('#search-status').textContent()));
+  }
+  // Opening it (by keyboard) quotes the sentence in its document, as an
+  // event's evidence is quoted.
+  await hits.first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#search-screen #evidence #evidence-mark', { timeout: 5000 })
+    .catch(() => fail('opening a search result did not quote its sentence in the document'));
+  const sentence = 'Belarus will host Russian Iskander missiles in Brest next year.';
+  const hitMark = await page.locator('#evidence-mark').textContent();
+  if (hitMark !== sentence) fail('the search result should highlight its sentence, got: ' + hitMark);
+  if ((await page.locator('#quote').textContent()) !== sentence) fail('the search result should quote its sentence');
+  if (!(await page.locator('#evidence #doc-text').textContent()).includes('customs code in Minsk')) fail('the whole document should be shown');
+  if (!(await page.locator('#hit-note').textContent()).includes('Iskander')) fail('the evidence should say which search it answers');
+  if (!(await page.locator('#evidence .dom').count())) fail('the event extracted from the sentence should be shown with it');
+  await page.mouse.move(5, 5);
+  await page.screenshot({ path: join(outDir, 'dashboard-search.png') });
+  // The hostile sentence is found too, and its markup stays text.
+  await page.fill('#search-q', 'Baranovichi');
+  await page.click('#search-form button');
+  await page.waitForFunction(() => (document.querySelector('#search-results .snippet mark') || {}).textContent === 'Baranovichi', null, { timeout: 5000 })
+    .catch(() => fail('no highlighted result for Baranovichi'));
+  await page.click('#search-results button.hit');
+  await page.waitForFunction(() => (document.querySelector('#evidence-mark') || {}).textContent !== undefined &&
+    document.querySelector('#evidence-mark').textContent.includes('deployed troops to Baranovichi'), null, { timeout: 5000 })
+    .catch(() => fail('the Baranovichi result did not open its sentence'));
+  if (!(await page.locator('#search-results .snippet').first().textContent()).includes('<script>')) fail('hostile snippet text lost');
+  const injectedSearch = await page.locator('#search-screen script, #search-screen img, #search-screen b').count();
+  if (injectedSearch) fail('hostile markup in search results became elements: ' + injectedSearch);
+  // A word no document holds: a clear empty message and no results.
+  await page.fill('#search-q', 'qzxwvkjhplm');
+  await page.press('#search-q', 'Enter');
+  await page.waitForSelector('#search-status.empty', { timeout: 5000 })
+    .catch(async () => fail('no empty-result message: ' + (await page.locator('#search-status').textContent())));
+  const emptyText = await page.locator('#search-status').textContent();
+  if (!emptyText.includes('No document holds every word of “qzxwvkjhplm”')) fail('empty message: ' + emptyText);
+  if (await hits.count()) fail('a nonsense word should list no results');
+  await page.screenshot({ path: join(outDir, 'dashboard-search-empty.png') });
+  // An error of the API (a query over 500 characters) is shown as such.
+  await page.fill('#search-q', 'minsk '.repeat(100));
+  await page.press('#search-q', 'Enter');
+  await page.waitForSelector('#search-status.error', { timeout: 5000 })
+    .catch(async () => fail('an API error should be shown: ' + (await page.locator('#search-status').textContent())));
+  const errorText = await page.locator('#search-status').textContent();
+  if (!errorText.includes('at most 500 characters')) fail('the API error message should be shown: ' + errorText);
+  expected(400);
+  // Back on the map, the markers and the evidence pane are there again.
+  await page.click('#tab-map');
+  await page.waitForFunction((n) => [...document.querySelectorAll('#markers circle')]
+    .reduce((a, c) => a + Number(c.getAttribute('data-count')), 0) === n, events, { timeout: 5000 })
+    .catch(async () => fail('back on the map, markers: ' + JSON.stringify(await counts())));
+  if (!(await page.locator('#left #evidence').isVisible())) fail('the evidence pane should be back under the map');
+  if (await page.locator('#search-screen').isVisible()) fail('the search screen should be hidden on the map');
+
+  // ---- Catalogue screen, as a viewer: read only ----------------------------
+  await page.click('#tab-catalogue');
+  await page.keyboard.type('org:CSTO');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#entity h3 code', { timeout: 5000 })
+    .catch(async () => fail('the viewer could not look org:CSTO up: ' + (await page.locator('#catalogue-pane').textContent())));
+  if ((await page.locator('#entity h3 code').textContent()) !== 'org:CSTO') fail('looking up org:CSTO opened another entity');
+  const controls = await page.locator('#entity input, #entity textarea, #entity select, #entity button, #entity form').count();
+  if (controls) fail('a viewer should see no edit controls, found ' + controls);
+  const cstoApi = await page.evaluate(async () => (await fetch('/api/catalogue/entities/org:CSTO', { credentials: 'same-origin' })).json());
+  const viewText = await page.locator('#entity-view').textContent();
+  if (!viewText.includes(cstoApi.entity.name) || !viewText.includes(cstoApi.entity.aliases.en[0])) fail('the entity view lacks its name or aliases: ' + viewText);
+  if (!(await page.locator('#read-only').isVisible())) fail('a viewer should be told the catalogue is read only');
+  // …as the API says: a viewer's edit is refused.
+  const viewerPut = await page.evaluate(async (e) => (await fetch('/api/catalogue/entities/org:CSTO', {
+    method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(e),
+  })).status, cstoApi.entity);
+  if (viewerPut !== 403) fail('the API should refuse a viewer\'s edit with 403, got ' + viewerPut);
+  expected(403);
+  await page.screenshot({ path: join(outDir, 'dashboard-catalogue-viewer.png') });
+  await page.click('#tab-map');
+  await page.waitForSelector('#map', { state: 'visible', timeout: 5000 });
+
   // Signing out ends the session on the server: the old cookie is refused.
   await page.click('#sign-out');
   await page.waitForSelector('#sign-in:not([hidden])', { timeout: 5000 });
@@ -282,9 +397,84 @@ try {
   const again = (await context.cookies()).find((c) => c.name === 'watchfloor_session');
   if (!again || again.value === session.value || !again.httpOnly) fail('the form should start a new HttpOnly session');
 
+
+  // ---- Catalogue screen, as an analyst: edit an alias ----------------------
+  const apiAs = async (path, options) => {
+    const r = await fetch(base + path, Object.assign({}, options, { headers: { authorization: 'Bearer ' + analystToken } }));
+    return { status: r.status, body: r.status === 204 ? null : await r.json() };
+  };
+  const ENTITY = 'org:CSTO', ALIAS = 'customs code';
+  const mentions = async () => {
+    const r = await apiAs('/api/entities?limit=1000');
+    const e = r.body.entities.find((x) => x.id === ENTITY);
+    return e ? e.mentions : 0;
+  };
+  if ((await mentions()) !== 0) fail(ENTITY + ' should not be mentioned in the fixture before the edit');
+  const apage = await browser.newContext({ viewport: { width: 1400, height: 1100 } }).then(async (c) => {
+    c.on('request', (r) => { const u = r.url(); if (!u.startsWith(base + '/') && !u.startsWith('data:')) external.push(u); });
+    return c.newPage();
+  });
+  watch(apage);
+  await apage.goto(base + '/?token=' + analystToken);
+  await apage.waitForSelector('body[data-ready="map"]', { timeout: 10000 });
+  await apage.click('#tab-catalogue');
+  await apage.fill('#catalogue-q', 'CSTO');
+  await apage.press('#catalogue-q', 'Enter');
+  await apage.waitForSelector('#catalogue-results button.entity-choice[data-entity="org:CSTO"]', { timeout: 5000 })
+    .catch(() => fail('looking up CSTO by name did not list org:CSTO'));
+  await apage.click('#catalogue-results button.entity-choice[data-entity="org:CSTO"]');
+  await apage.waitForSelector('#entity-form', { timeout: 5000 }).catch(() => fail('an analyst should get the edit form'));
+  for (const id of ['ent-name', 'ent-kind', 'ent-alias-en', 'ent-country', 'ent-lat', 'ent-note', 'ent-other']) {
+    if ((await apage.locator(`label[for="${id}"]`).count()) !== 1) fail('the form field ' + id + ' has no label');
+  }
+  if ((await apage.inputValue('#ent-name')) !== cstoApi.entity.name) fail('the form should hold the entity name');
+  // A value the API refuses: its message is shown by the form, at the field.
+  await apage.fill('#ent-lat', '95');
+  await apage.click('#entity-save');
+  await apage.waitForFunction(() => document.querySelector('#entity-error').textContent.length > 0, null, { timeout: 5000 })
+    .catch(() => fail('a refused edit should show the API\'s message'));
+  const formErr = await apage.locator('#entity-error').textContent();
+  if (!/lat must be a number within ±90/.test(formErr)) fail('the validation error should be the API\'s: ' + formErr);
+  if ((await apage.getAttribute('#ent-lat', 'aria-invalid')) !== 'true') fail('the latitude field should be marked invalid');
+  if (!(await apage.locator('[data-for="ent-lat"] .field-error').isVisible())) fail('the error should be shown next to the latitude field');
+  expected(400);
+  await apage.screenshot({ path: join(outDir, 'dashboard-catalogue-error.png') });
+  if ((await apiAs('/api/catalogue/entities/' + ENTITY)).body.edited !== null) fail('a refused edit must not be stored');
+  // Add an alias and save (with the keyboard).
+  await apage.fill('#ent-lat', '');
+  const aliases = await apage.inputValue('#ent-alias-en');
+  await apage.fill('#ent-alias-en', aliases + '\n' + ALIAS);
+  await apage.focus('#entity-save');
+  await apage.keyboard.press('Enter');
+  await apage.waitForSelector('#entity-notice', { timeout: 5000 })
+    .catch(async () => fail('saving did not succeed: ' + (await apage.locator('#entity-error').textContent())));
+  if (!(await apage.locator('#entity-provenance').textContent()).includes('edited by ana')) fail('the entity should say who edited it');
+  if (await apage.locator('#entity-error').textContent()) fail('the error should be gone after saving');
+  const saved = await apiAs('/api/catalogue/entities/' + ENTITY);
+  if (!saved.body.entity.aliases.en.includes(ALIAS)) fail('the API should return the new alias: ' + JSON.stringify(saved.body.entity.aliases.en));
+  if (saved.body.edited.updated_by !== 'ana') fail('the edit should be by ana: ' + JSON.stringify(saved.body.edited));
+  if (JSON.stringify(saved.body.entity.membership) !== JSON.stringify(cstoApi.entity.membership)) fail('fields without inputs must be kept');
+  if ((await apage.inputValue('#ent-alias-en')).split('\n').filter((x) => x === ALIAS).length !== 1) fail('the form should show the saved alias');
+  // Extracting the stored documents again uses the new alias.
+  await apage.click('#reextract');
+  await apage.waitForFunction(() => /^Extracted [1-9]\d* documents again/.test(document.querySelector('#reextract-status').textContent), null, { timeout: 20000 })
+    .catch(async () => fail('re-extraction: ' + (await apage.locator('#reextract-status').textContent())));
+  const after = await mentions();
+  if (!(after >= 1)) fail('after re-extraction the new alias should find ' + ENTITY + ', mentions: ' + after);
+  await apage.screenshot({ path: join(outDir, 'dashboard-catalogue.png') });
+  // Deleting the edit brings the compiled-in entity back.
+  await apage.click('#entity-revert');
+  await apage.waitForFunction(() => (document.querySelector('#entity-notice') || {}).textContent &&
+    document.querySelector('#entity-notice').textContent.includes('edit is deleted'), null, { timeout: 5000 })
+    .catch(() => fail('deleting the edit did not say so'));
+  const reverted = await apiAs('/api/catalogue/entities/' + ENTITY);
+  if (reverted.body.edited !== null || reverted.body.entity.aliases.en.includes(ALIAS)) fail('the edit should be gone: ' + JSON.stringify(reverted.body));
+  if (await apage.locator('#entity-revert').count()) fail('with no edit left there is nothing to delete');
+  await apage.close();
+
   if (external.length) fail('external requests: ' + external.join(', '));
   if (problems.length) fail(problems.join('\n'));
-  console.log(`dashboard: ok — ${countries} countries, ${markers} markers for ${events} events (${afterSlider} after the slider, undated kept), ${indicators} indicators, report and exports open, first render ${firstRender} ms, ${(Date.now() - started) / 1000}s in all`);
+  console.log(`dashboard: ok — ${countries} countries, ${markers} markers for ${events} events (${afterSlider} after the slider, undated kept), ${indicators} indicators, report and exports open, search finds, quotes and says when empty or refused, catalogue read only for viewers and edited by an analyst (alias saved, re-extracted with ${after} mention${after === 1 ? '' : 's'}, edit deleted), first render ${firstRender} ms, ${(Date.now() - started) / 1000}s in all`);
 } finally {
   if (browser) await browser.close();
   server.kill('SIGINT');

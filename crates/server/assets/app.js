@@ -6,8 +6,13 @@
 (function () {
   const SVG = 'http://www.w3.org/2000/svg';
   const $ = (id) => document.getElementById(id);
+  const SCREENS = ['workbench', 'search-screen', 'catalogue-screen'];
   const state = {
+    me: null,
     stats: null,
+    searchSeq: 0,
+    entitySeq: 0,
+    entity: null,
     months: [],
     vb: { x: 0, y: 0, w: 1, h: 1 },
     events: [],
@@ -81,7 +86,8 @@
 
   function showSignIn() {
     $('sign-in').hidden = false;
-    $('workbench').hidden = true;
+    for (const id of SCREENS) $(id).hidden = true;
+    $('screens').hidden = true;
     $('sign-out').hidden = true;
   }
   $('sign-in-form').addEventListener('submit', async (ev) => {
@@ -349,6 +355,8 @@
     });
   }
   function drawMarkers() {
+    // A hidden map has no size to draw to; showing it again redraws.
+    if ($('workbench').hidden) return;
     const layer = $('markers');
     clear(layer);
     const unit = 1 / pxPerUnit();
@@ -395,7 +403,17 @@
     }
     box.append(ul);
   }
-  async function openEvidence(documentId, eventId) {
+  function eventMeta(ev) {
+    return el('p', { class: 'meta' },
+      el('span', { class: 'dom d-' + ev.domain }, ev.domain),
+      ev.type.replace(/_/g, ' ') + ' · ' + ev.modality + ' · ' + (ev.date_start || 'undated') +
+      (ev.date_end && ev.date_end !== ev.date_start ? ' to ' + ev.date_end : '') +
+      ' · confidence ' + ev.confidence.toFixed(2));
+  }
+  // Quotes the evidence of an event (eventId) or the sentence of a search
+  // hit (hit.sentence) highlighted in its document: one way to every source
+  // sentence, whichever screen asked.
+  async function openEvidence(documentId, eventId, hit) {
     const box = $('evidence');
     clear(box);
     box.append(el('p', { class: 'hint' }, 'Loading document ' + documentId + '…'));
@@ -407,27 +425,34 @@
       box.append(el('p', { class: 'error' }, 'Could not load the document: ' + e.message));
       return;
     }
-    const ev = (doc.events || []).find((x) => x.id === eventId);
+    const ev = eventId === null || eventId === undefined ? null : (doc.events || []).find((x) => x.id === eventId);
     clear(box);
     const head = el('h3', {}, dataSpan(doc.title || doc.source));
     box.append(head);
     box.append(el('p', { class: 'meta' },
       'Document ' + doc.id + ' · ', dataSpan(doc.source), ' · published ' + (doc.published || 'unknown')));
     const text = Array.from(doc.text || '');
+    let span = null;
     if (ev) {
-      box.append(el('p', { class: 'meta' },
-        el('span', { class: 'dom d-' + ev.domain }, ev.domain),
-        ev.type.replace(/_/g, ' ') + ' · ' + ev.modality + ' · ' + (ev.date_start || 'undated') +
-        (ev.date_end && ev.date_end !== ev.date_start ? ' to ' + ev.date_end : '') +
-        ' · confidence ' + ev.confidence.toFixed(2)));
-      box.append(appendText(el('blockquote', { class: 'quote data', id: 'quote' }), ev.evidence_text));
+      span = { start: ev.evidence_start, end: ev.evidence_end, quote: ev.evidence_text };
+      box.append(eventMeta(ev));
+    } else if (hit) {
+      const s = hit.sentence;
+      if (s) span = { start: s.start, end: s.end, quote: s.text };
+      box.append(el('p', { class: 'meta', id: 'hit-note' }, 'Search result for “', dataSpan(hit.q), '”' +
+        (s ? ': the sentence holding the first match.' : ': the words are in the title; the text is shown whole.')));
+      // The events extracted from that sentence, if any.
+      for (const x of doc.events || []) {
+        if (s && x.evidence_start < s.end && x.evidence_end > s.start) box.append(eventMeta(x));
+      }
     }
+    if (span) box.append(appendText(el('blockquote', { class: 'quote data', id: 'quote' }), span.quote));
     const body = el('div', { class: 'doc-text data', id: 'doc-text', dir: 'ltr' });
-    if (ev && ev.evidence_start >= 0 && ev.evidence_end <= text.length && ev.evidence_start < ev.evidence_end) {
-      appendText(body, text.slice(0, ev.evidence_start).join(''));
-      const mark = appendText(el('mark', { id: 'evidence-mark' }), text.slice(ev.evidence_start, ev.evidence_end).join(''));
+    if (span && span.start >= 0 && span.end <= text.length && span.start < span.end) {
+      appendText(body, text.slice(0, span.start).join(''));
+      const mark = appendText(el('mark', { id: 'evidence-mark' }), text.slice(span.start, span.end).join(''));
       body.append(mark);
-      appendText(body, text.slice(ev.evidence_end).join(''));
+      appendText(body, text.slice(span.end).join(''));
       box.append(body);
       mark.scrollIntoView({ block: 'nearest' });
     } else {
@@ -501,6 +526,433 @@
     box.append(ul);
   }
 
+  // ---- screens ---------------------------------------------------------------
+
+  // The map, the search and the catalogue: one shown at a time. The
+  // evidence pane goes with the map or the search, so a search hit is
+  // quoted by the same code as an event.
+  function showScreen(id) {
+    for (const b of document.querySelectorAll('#screens button')) {
+      const on = b.getAttribute('data-screen') === id;
+      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+      $(b.getAttribute('data-screen')).hidden = !on;
+    }
+    $('filters').hidden = id !== 'workbench';
+    const home = id === 'search-screen' ? $('search-evidence-home') : $('evidence-home');
+    if ($('evidence').parentNode !== home) home.append($('evidence'));
+    if (id === 'workbench' && state.stats) drawMarkers();
+  }
+  for (const b of document.querySelectorAll('#screens button')) {
+    b.addEventListener('click', () => {
+      const id = b.getAttribute('data-screen');
+      showScreen(id);
+      const first = { 'search-screen': 'search-q', 'catalogue-screen': 'catalogue-q' }[id];
+      if (first) $(first).focus();
+    });
+  }
+
+  // ---- search ------------------------------------------------------------------
+
+  // A snippet with the matched words (between U+E000 and U+E001) marked.
+  function snippetSpan(snippet) {
+    const out = el('span', { class: 'snippet data', dir: 'ltr' });
+    let marked = false;
+    for (const part of (snippet || '').split(/([\ue000\ue001])/)) {
+      if (part === '\ue000') { marked = true; continue; }
+      if (part === '\ue001') { marked = false; continue; }
+      if (part) out.append(marked ? appendText(el('mark', {}), part) : appendText(document.createDocumentFragment(), part));
+    }
+    return out;
+  }
+  function searchMessage(text, cls) {
+    const status = $('search-status');
+    status.className = cls || '';
+    status.textContent = text;
+  }
+  async function runSearch() {
+    const q = $('search-q').value.trim();
+    const seq = ++state.searchSeq;
+    const list = $('search-results');
+    clear(list);
+    if (!q) { searchMessage('Type a word or more to search for.', 'hint'); return; }
+    searchMessage('Searching…', 'hint');
+    let r;
+    try {
+      r = await api('/api/search?' + new URLSearchParams({ q, limit: '100' }));
+    } catch (e) {
+      if (seq === state.searchSeq) searchMessage('The search failed: ' + e.message, 'error');
+      return;
+    }
+    if (seq !== state.searchSeq) return;
+    if (!r.hits.length) {
+      searchMessage('No document holds every word of “' + q + '”. Try fewer or other words.', 'empty');
+      return;
+    }
+    const n = r.hits.length;
+    searchMessage(n + (n === 1 ? ' document matches' : ' documents match') + (n === 100 ? ' (the best 100)' : '') +
+      '. Choose one to see the sentence in its document.', 'found');
+    for (const h of r.hits) {
+      h.q = r.q;
+      const btn = el('button', { type: 'button', class: 'hit', 'data-document': h.id },
+        el('span', { class: 'hit-title' }, dataSpan(h.title || h.source)),
+        el('span', { class: 'meta' }, dataSpan(h.source),
+          ' · ' + (h.published ? 'published ' + h.published : 'date unknown') + ' · document ' + h.id),
+        snippetSpan(h.snippet),
+        h.sentence ? null : el('span', { class: 'meta' }, 'matched in the title'));
+      btn.addEventListener('click', () => {
+        for (const b of list.querySelectorAll('button.hit')) b.removeAttribute('aria-current');
+        btn.setAttribute('aria-current', 'true');
+        openEvidence(h.id, null, h);
+      });
+      list.append(el('li', {}, btn));
+    }
+  }
+  $('search-form').addEventListener('submit', (ev) => { ev.preventDefault(); runSearch(); });
+
+  // ---- catalogue -------------------------------------------------------------------
+
+  function canEdit() {
+    return !!state.me && (state.me.role === 'analyst' || state.me.role === 'admin');
+  }
+  function resetCatalogue() {
+    $('catalogue-role').textContent = canEdit()
+      ? 'You can edit entities: later uploads, and documents extracted again, use the edits.'
+      : 'Read only: editing the catalogue needs the analyst role.';
+    state.entity = null;
+    clear($('catalogue-results'));
+    $('catalogue-status').textContent = '';
+    clear($('entity'));
+    $('entity').append(el('p', { class: 'hint' }, 'Look an entity up, then choose it to see it.'));
+  }
+  function catalogueMessage(text, cls) {
+    const status = $('catalogue-status');
+    status.className = cls || '';
+    status.textContent = text;
+  }
+  async function lookUp() {
+    const q = $('catalogue-q').value.trim();
+    const list = $('catalogue-results');
+    clear(list);
+    if (!q) { catalogueMessage('Type an entity ID (such as org:CSTO) or part of a name.', 'hint'); return; }
+    catalogueMessage('Looking up…', 'hint');
+    let r;
+    try {
+      r = await api('/api/catalogue/entities?' + new URLSearchParams({ q, limit: '50' }));
+    } catch (e) {
+      catalogueMessage('The look-up failed: ' + e.message, 'error');
+      return;
+    }
+    state.kinds = r.kinds || [];
+    state.languages = r.languages || [];
+    if (!r.entities.length) {
+      catalogueMessage('No catalogue entity has “' + q + '” in its ID, name or aliases.', 'empty');
+      return;
+    }
+    catalogueMessage(r.total + (r.total === 1 ? ' entity' : ' entities') +
+      (r.total > r.entities.length ? ', the first ' + r.entities.length + ' shown' : '') + '.', 'found');
+    for (const e of r.entities) {
+      const btn = el('button', { type: 'button', class: 'entity-choice', 'data-entity': e.id },
+        dataSpan(e.name), ' ', el('code', {}, e.id),
+        el('span', { class: 'meta' }, ' · ' + e.kind + (e.country ? ' · ' + e.country : '') + (e.edited ? ' · edited' : '')));
+      btn.addEventListener('click', () => {
+        // Already open (the look-up opens an exact match): keep any edits.
+        if (state.entity && state.entity.entity.id === e.id && $('entity').querySelector('h3')) {
+          const first = $('entity').querySelector('input, select, textarea');
+          if (first) first.focus();
+          return;
+        }
+        openEntity(e.id);
+      });
+      list.append(el('li', {}, btn));
+    }
+    const exact = r.entities.find((e) => e.id.toLowerCase() === q.toLowerCase()) ||
+      (r.entities.length === 1 ? r.entities[0] : null);
+    if (exact) openEntity(exact.id);
+  }
+  $('catalogue-find').addEventListener('submit', (ev) => { ev.preventDefault(); lookUp(); });
+
+  async function openEntity(id, notice) {
+    const seq = ++state.entitySeq;
+    const box = $('entity');
+    clear(box);
+    box.append(el('p', { class: 'hint' }, 'Loading ' + id + '…'));
+    let r;
+    try {
+      r = await api('/api/catalogue/entities/' + encodeURIComponent(id));
+    } catch (e) {
+      if (seq !== state.entitySeq) return;
+      clear(box);
+      if (notice) box.append(notice);
+      box.append(el('p', { class: 'error' }, 'Could not load ' + id + ': ' + e.message));
+      return;
+    }
+    if (seq !== state.entitySeq) return;
+    for (const b of document.querySelectorAll('#catalogue-results button')) {
+      if (b.getAttribute('data-entity') === id) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
+    }
+    state.entity = r;
+    renderEntity(r, notice);
+  }
+
+  // Fields with inputs of their own; anything else is edited as JSON.
+  const OWN_FIELDS = ['id', 'kind', 'name', 'country', 'parent', 'lat', 'lon', 'note', 'sources', 'aliases', 'metonyms', 'demonyms'];
+  const LIST_FIELDS = [['metonyms', 'Metonyms'], ['demonyms', 'Demonyms and adjectives'], ['sources', 'Sources']];
+  const TEXT_FIELDS = [['country', 'Country (entity ID)'], ['parent', 'Parent (entity ID)'], ['lat', 'Latitude'], ['lon', 'Longitude']];
+  function otherFields(e) {
+    const other = {};
+    for (const [k, v] of Object.entries(e)) if (!OWN_FIELDS.includes(k)) other[k] = v;
+    return other;
+  }
+
+  function renderEntity(r, notice) {
+    const e = r.entity;
+    const box = $('entity');
+    clear(box);
+    box.append(el('h3', {}, dataSpan(e.name), ' ', el('code', {}, e.id)));
+    box.append(el('p', { class: 'meta', id: 'entity-provenance' }, e.kind + ' · ' + (r.edited
+      ? 'edited by ' + r.edited.updated_by + ' at ' + r.edited.updated_at
+      : 'as compiled in (not edited)')));
+    if (notice) box.append(notice);
+    if (canEdit()) box.append(entityForm(r)); else box.append(entityView(e));
+  }
+
+  // Viewers: the entity as text, no controls.
+  function entityView(e) {
+    const dl = el('dl', { class: 'entity-view', id: 'entity-view' });
+    const row = (label, ...value) => { dl.append(el('dt', {}, label), el('dd', {}, ...value)); };
+    row('Kind', e.kind);
+    row('Name', dataSpan(e.name));
+    for (const [lang, names] of Object.entries(e.aliases || {})) row('Aliases (' + lang + ')', dataSpan(names.join(' · ')));
+    for (const [k, label] of LIST_FIELDS) if (e[k] && e[k].length) row(label, dataSpan(e[k].join(' · ')));
+    for (const [k, label] of TEXT_FIELDS) if (e[k] !== undefined) row(label, dataSpan(String(e[k])));
+    if (e.note) row('Note', dataSpan(e.note));
+    const other = otherFields(e);
+    if (Object.keys(other).length) row('Other fields', el('pre', { class: 'data' }, JSON.stringify(other, null, 2)));
+    const wrap = document.createDocumentFragment();
+    wrap.append(dl, el('p', { class: 'hint', id: 'read-only' }, 'Read only: editing the catalogue needs the analyst role.'));
+    return wrap;
+  }
+
+  function field(id, label, input, help) {
+    input.setAttribute('id', id);
+    if (help) input.setAttribute('aria-describedby', id + '-help');
+    return el('div', { class: 'field', 'data-for': id },
+      el('label', { for: id }, label), input,
+      help ? el('span', { class: 'help', id: id + '-help' }, help) : null);
+  }
+  function lines(value) {
+    return value.split('\n').map((x) => x.trim()).filter((x) => x);
+  }
+
+  // Analysts: every field the PUT takes, as inputs; the rest as JSON.
+  function entityForm(r) {
+    const e = r.entity;
+    const form = el('form', { id: 'entity-form', novalidate: '', 'aria-describedby': 'entity-error' });
+    const names = el('fieldset', {}, el('legend', {}, 'Names'));
+    names.append(field('ent-name', 'Name', el('input', { type: 'text', value: e.name, required: '' })));
+    const kind = el('select', {});
+    for (const k of (state.kinds && state.kinds.length ? state.kinds : [e.kind])) kind.append(el('option', { value: k }, k));
+    kind.value = e.kind;
+    names.append(field('ent-kind', 'Kind', kind));
+    form.append(names);
+
+    const aliases = el('fieldset', { id: 'ent-aliases' }, el('legend', {}, 'Aliases, one per line'));
+    const aliasList = el('div', {});
+    const addAlias = (lang, values) => {
+      const ta = el('textarea', { rows: String(Math.min(6, Math.max(2, values.length + 1))), 'data-lang': lang });
+      ta.value = values.join('\n');
+      aliasList.append(field('ent-alias-' + lang, 'Aliases (' + lang + ')', ta));
+      return ta;
+    };
+    const order = (l) => { const i = (state.languages || []).indexOf(l); return i < 0 ? 999 : i; };
+    const have = Object.keys(e.aliases || {}).sort((a, b) => order(a) - order(b));
+    for (const lang of have) addAlias(lang, e.aliases[lang]);
+    if (!have.includes('en')) aliasList.prepend(addAlias('en', []).closest('.field'));
+    aliases.append(aliasList);
+    const langs = (state.languages || []).filter((l) => !aliasList.querySelector('[data-lang="' + l + '"]'));
+    if (langs.length) {
+      const pick = el('select', {});
+      for (const l of langs) pick.append(el('option', { value: l }, l));
+      const add = el('button', { type: 'button', id: 'ent-add-lang' }, 'Add aliases in this language');
+      add.addEventListener('click', () => {
+        const l = pick.value;
+        if (!l || aliasList.querySelector('[data-lang="' + l + '"]')) return;
+        addAlias(l, []).focus();
+        pick.remove(pick.selectedIndex);
+        if (!pick.options.length) { pick.disabled = true; add.disabled = true; }
+      });
+      aliases.append(el('div', { class: 'field inline' },
+        el('label', { for: 'ent-lang' }, 'Language'), Object.assign(pick, { id: 'ent-lang' }), add));
+    }
+    for (const [k, label] of LIST_FIELDS) {
+      const ta = el('textarea', { rows: '2' });
+      ta.value = (e[k] || []).join('\n');
+      aliases.append(field('ent-' + k, label + ', one per line', ta));
+    }
+    form.append(aliases);
+
+    const where = el('fieldset', {}, el('legend', {}, 'Where and what'));
+    for (const [k, label] of TEXT_FIELDS) {
+      const input = el('input', { type: 'text', value: e[k] === undefined ? '' : String(e[k]) });
+      if (k === 'lat' || k === 'lon') input.setAttribute('inputmode', 'decimal');
+      where.append(field('ent-' + k, label, input));
+    }
+    const note = el('textarea', { rows: '2' });
+    note.value = e.note || '';
+    where.append(field('ent-note', 'Note', note));
+    const other = el('textarea', { rows: '6', class: 'json', spellcheck: 'false' });
+    const o = otherFields(e);
+    other.value = Object.keys(o).length ? JSON.stringify(o, null, 2) : '{}';
+    where.append(field('ent-other', 'Other fields (JSON object)', other,
+      'membership, contextual aliases, range_km, nuclear_capable… as in a catalogue [[entity]] table'));
+    form.append(where);
+
+    // What the API says is wrong shows here, beside Save, and at the field.
+    form.append(el('div', { id: 'entity-error', class: 'form-error', role: 'alert' }));
+    const actions = el('div', { class: 'actions' },
+      el('button', { type: 'submit', id: 'entity-save' }, 'Save'),
+      el('button', { type: 'button', id: 'entity-reset' }, 'Undo changes'));
+    if (r.edited) {
+      actions.append(el('button', { type: 'button', id: 'entity-revert', class: 'danger' },
+        'Delete this edit'));
+    }
+    form.append(actions);
+    form.append(el('p', { id: 'entity-saved', role: 'status', class: 'hint' }));
+
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); saveEntity(e.id); });
+    form.querySelector('#entity-reset').addEventListener('click', () => renderEntity(state.entity));
+    const revert = form.querySelector('#entity-revert');
+    if (revert) revert.addEventListener('click', () => revertEntity(e.id));
+    return form;
+  }
+
+  // Shows an error next to the form, and next to the field it names.
+  function formError(message, fieldId) {
+    const form = $('entity-form');
+    if (!form) return;
+    for (const f of form.querySelectorAll('[aria-invalid]')) f.removeAttribute('aria-invalid');
+    for (const f of form.querySelectorAll('.field-error')) f.remove();
+    $('entity-error').textContent = message || '';
+    if (!message) return;
+    const target = fieldId && $(fieldId);
+    if (target) {
+      target.setAttribute('aria-invalid', 'true');
+      target.closest('.field').append(el('span', { class: 'field-error' }, message));
+      target.focus();
+    }
+  }
+  // Which input an API message is about, by the field it names.
+  function fieldOf(message) {
+    const m = message.toLowerCase();
+    for (const [word, id] of [['lat', 'ent-lat'], ['lon', 'ent-lon'], ['country', 'ent-country'], ['parent', 'ent-parent'],
+      ['kind', 'ent-kind'], ['alias', 'ent-alias-en'], ['language', 'ent-alias-en'], ['membership', 'ent-other'],
+      ['contextual', 'ent-other'], ['name', 'ent-name']]) {
+      if (new RegExp('(^|[^a-z_:])' + word + (word.length === 3 ? '(?![a-z])' : '')).test(m)) return id;
+    }
+    return null;
+  }
+
+  // The entity as the form says, or an error about the field that is wrong.
+  function formEntity(id) {
+    let other;
+    try {
+      other = JSON.parse($('ent-other').value.trim() || '{}');
+    } catch (err) {
+      return { error: 'Other fields are not JSON: ' + err.message, field: 'ent-other' };
+    }
+    if (!other || typeof other !== 'object' || Array.isArray(other)) {
+      return { error: 'Other fields must be a JSON object ({…}).', field: 'ent-other' };
+    }
+    const clash = Object.keys(other).find((k) => OWN_FIELDS.includes(k));
+    if (clash) return { error: 'Set “' + clash + '” with its own field, not in Other fields.', field: 'ent-other' };
+    const ent = Object.assign({}, other, { id, kind: $('ent-kind').value, name: $('ent-name').value.trim() });
+    if (!ent.name) return { error: 'The name is required.', field: 'ent-name' };
+    const aliases = {};
+    for (const ta of $('entity-form').querySelectorAll('textarea[data-lang]')) {
+      const names = lines(ta.value);
+      if (names.length) aliases[ta.getAttribute('data-lang')] = names;
+    }
+    ent.aliases = aliases;
+    for (const [k] of LIST_FIELDS) {
+      const v = lines($('ent-' + k).value);
+      if (v.length) ent[k] = v;
+    }
+    for (const [k] of TEXT_FIELDS) {
+      const v = $('ent-' + k).value.trim();
+      if (!v) continue;
+      if (k === 'lat' || k === 'lon') {
+        const x = Number(v);
+        if (!Number.isFinite(x)) return { error: (k === 'lat' ? 'Latitude' : 'Longitude') + ' must be a number.', field: 'ent-' + k };
+        ent[k] = x;
+      } else {
+        ent[k] = v;
+      }
+    }
+    const note = $('ent-note').value.trim();
+    if (note) ent.note = note;
+    return { entity: ent };
+  }
+
+  async function saveEntity(id) {
+    const made = formEntity(id);
+    if (made.error) { formError(made.error, made.field); return; }
+    formError('');
+    const save = $('entity-save');
+    save.disabled = true;
+    $('entity-saved').textContent = 'Saving…';
+    try {
+      await api('/api/catalogue/entities/' + encodeURIComponent(id), {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(made.entity),
+      });
+    } catch (e) {
+      save.disabled = false;
+      $('entity-saved').textContent = '';
+      formError((e.status === 403 ? 'Not allowed: ' : 'Not saved: ') + e.message, fieldOf(e.message));
+      return;
+    }
+    openEntity(id, extractNotice('Saved.'));
+  }
+
+  async function revertEntity(id) {
+    formError('');
+    try {
+      await api('/api/catalogue/entities/' + encodeURIComponent(id), { method: 'DELETE' });
+    } catch (e) {
+      formError('Could not delete the edit: ' + e.message);
+      return;
+    }
+    openEntity(id, extractNotice('The edit is deleted: the compiled-in entity applies again.'));
+  }
+
+  // After an edit: documents extracted before it can be extracted again.
+  function extractNotice(text) {
+    const out = el('div', { class: 'notice', id: 'entity-notice', role: 'status' },
+      el('p', {}, text + ' Uploads from now on are extracted with it; documents extracted before still show the old extraction.'));
+    const btn = el('button', { type: 'button', id: 'reextract' }, 'Extract those documents again');
+    const said = el('p', { id: 'reextract-status', class: 'meta' });
+    btn.addEventListener('click', async () => {
+      btn.disabled = true;
+      said.textContent = 'Extracting…';
+      let documents = 0, events = 0;
+      try {
+        for (let round = 0; round < 100; round++) {
+          const r = await api('/api/extract?limit=200', { method: 'POST' });
+          documents += r.extracted; events += r.events;
+          said.textContent = 'Extracted ' + documents + ' documents again (' + events + ' events)' +
+            (r.remaining ? ', ' + r.remaining + ' to go…' : '.');
+          if (!r.remaining || !r.extracted) break;
+        }
+      } catch (e) {
+        said.textContent = 'Extraction failed: ' + e.message;
+      }
+      btn.disabled = false;
+    });
+    out.append(btn, said);
+    return out;
+  }
+
   // ---- start ----------------------------------------------------------------
 
   function fillSelect(id, values, keep) {
@@ -514,10 +966,13 @@
   async function start() {
     let me;
     try { me = await api('/api/me'); } catch (_) { return; }
+    state.me = me;
     $('sign-in').hidden = true;
-    $('workbench').hidden = false;
+    $('screens').hidden = false;
+    showScreen('workbench');
     $('sign-out').hidden = false;
     $('who').textContent = me.name + ' (' + me.role + ')';
+    resetCatalogue();
     const [stats, packs] = await Promise.all([api('/api/stats'), api('/api/campaigns')]);
     state.stats = stats;
     fillSelect('domain', stats.domains.map((d) => [d, d]), true);

@@ -714,7 +714,20 @@ async fn search(
     blocking(&app, move |app| {
         app.with_store(|s| {
             let hits = s.search_documents(&text, limit)?;
-            Ok(Json(json!({ "q": text, "hits": hits })))
+            let mut rows = Vec::with_capacity(hits.len());
+            for hit in hits {
+                // The sentence the hit points at, so it can be quoted in
+                // its document as an event's evidence is.
+                let sentence = match s.document(hit.id)? {
+                    Some(doc) => crate::search::hit_sentence(&doc.text, &hit.snippet),
+                    None => None,
+                };
+                let mut row =
+                    serde_json::to_value(&hit).map_err(|e| ApiError::Internal(e.to_string()))?;
+                row["sentence"] = json!(sentence);
+                rows.push(row);
+            }
+            Ok(Json(json!({ "q": text, "hits": rows })))
         })
     })
     .await
@@ -930,6 +943,8 @@ async fn catalogue_entities(
             .collect();
         Ok(Json(json!({
             "total": matching.len(), "limit": limit, "offset": offset, "entities": rows,
+            "kinds": watchfloor_model::EntityKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            "languages": watchfloor_extract::catalogue::ALIAS_LANGUAGES,
         })))
     })
     .await

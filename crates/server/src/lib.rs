@@ -12,6 +12,7 @@ pub mod error;
 pub mod openapi;
 pub mod params;
 pub mod report;
+pub mod search;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

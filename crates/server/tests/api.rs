@@ -780,6 +780,26 @@ async fn search_indicators_and_geojson_export() {
         .as_str()
         .unwrap()
         .contains('\u{E000}'));
+    // The hit says which sentence it stands for, in the document's
+    // character offsets (as event evidence does).
+    let sentence = &v["hits"][0]["sentence"];
+    assert_eq!(
+        sentence["text"], "Belarus will host Russian Iskander missiles in Brest next year.",
+        "{v}"
+    );
+    let (_, doc) = s.get(&format!("/api/documents/{id}"), &s.admin).await;
+    let quoted: String = doc["text"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .skip(sentence["start"].as_u64().unwrap() as usize)
+        .take((sentence["end"].as_u64().unwrap() - sentence["start"].as_u64().unwrap()) as usize)
+        .collect();
+    assert_eq!(quoted, sentence["text"].as_str().unwrap());
+    // A word only the title holds points at no sentence.
+    let (_, v) = s.get("/api/search?q=notes", &s.admin).await;
+    assert_eq!(v["hits"][0]["id"], id, "{v}");
+    assert!(v["hits"][0]["sentence"].is_null(), "{v}");
     let (_, v) = s.get("/api/search?q=%22OR%20(", &s.admin).await;
     assert_eq!(v["hits"].as_array().unwrap().len(), 0);
 
@@ -1169,6 +1189,12 @@ async fn analysts_edit_the_catalogue_and_later_uploads_use_it() {
         .await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["entities"][0]["edited"], true);
+    // The list says what kinds and alias languages an entity may have.
+    assert!(list["kinds"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("agreement")));
+    assert_eq!(list["languages"][0], "en");
     // …and the next upload is extracted with it.
     let (st, _) = s
         .upload(
