@@ -574,6 +574,12 @@
     const seq = ++state.searchSeq;
     const list = $('search-results');
     clear(list);
+    // A new search: the sentence of the last one's result goes.
+    const box = $('evidence');
+    if (box.parentNode === $('search-evidence-home')) {
+      clear(box);
+      box.append(el('p', { class: 'hint' }, 'Choose a result to see its sentence.'));
+    }
     if (!q) { searchMessage('Type a word or more to search for.', 'hint'); return; }
     searchMessage('Searching…', 'hint');
     let r;
