@@ -85,6 +85,14 @@ pub struct Location {
     pub by: LocatedBy,
 }
 
+impl Location {
+    /// Its RFC 7946 `Point` geometry (`[lon, lat]`, six decimals), as every
+    /// export writes it.
+    pub fn geometry(&self) -> Value {
+        rfc7946::point(LatLon::new(self.lat, self.lon))
+    }
+}
+
 /// One event ready for export.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExportEvent {
@@ -239,7 +247,7 @@ pub fn to_geojson(events: &[ExportEvent]) -> Value {
                     .or_insert_with(|| (l, Vec::new()))
                     .1
                     .push(e.id);
-                rfc7946::point(LatLon::new(l.lat, l.lon))
+                l.geometry()
             }
             None => Value::Null,
         };
@@ -278,7 +286,7 @@ pub fn to_geojson(events: &[ExportEvent]) -> Value {
         features.push(json!({
             "type": "Feature",
             "id": id,
-            "geometry": rfc7946::point(LatLon::new(l.lat, l.lon)),
+            "geometry": l.geometry(),
             "properties": {
                 "kind": "place",
                 "place": id,

@@ -8,6 +8,10 @@
 //! Every piece of source-derived text is escaped on the way out
 //! ([`escape`]); judgements are derived from the indicators' status,
 //! corroboration and recency ([`judge`]), never written by hand.
+//!
+//! It also writes the event exports for other tools ([`export`]: GeoJSON
+//! and ACLED-like CSV), placing each event on the map with the one
+//! [`Locator`] that the command line and the server share ([`locate`]).
 
 pub mod basemap;
 pub mod escape;
@@ -16,6 +20,7 @@ pub mod export;
 mod fixture;
 mod html;
 pub mod judge;
+pub mod locate;
 pub mod map;
 mod markdown;
 pub mod report;
@@ -25,6 +30,7 @@ use std::path::PathBuf;
 
 pub use basemap::Basemap;
 pub use html::render_html;
+pub use locate::Locator;
 pub use markdown::{render_markdown, MarkdownReport};
 pub use report::{build, Report, ReportContext};
 use watchfloor_model::Assessment;

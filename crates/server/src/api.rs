@@ -14,7 +14,8 @@ use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use watchfloor_assess::{AssessOptions, Baseline, Facts, Pack};
 use watchfloor_model::{Domain, EventType};
-use watchfloor_publish::export::{CsvOptions, ExportEvent, LocatedBy, Location};
+use watchfloor_publish::export::{CsvOptions, ExportEvent, Location};
+use watchfloor_publish::Locator;
 use watchfloor_store::{
     Actor, EventFilter, EventQuery, EventRow, InsertOutcome, NewDocument, Role, Store,
 };
@@ -309,6 +310,11 @@ async fn events(
     .await
 }
 
+/// The same filters as `/api/events`, as a GeoJSON FeatureCollection: one
+/// feature per event, placed by the same [`Locator`] as `watchfloor export`
+/// (the place it names, else a catalogue site it involves, else its
+/// country's capital; `located_by` and `geo_precision` say which), with a
+/// `null` geometry when it cannot be placed.
 async fn export_geojson(
     State(app): State<Arc<App>>,
     RawQuery(q): RawQuery,
@@ -316,21 +322,23 @@ async fn export_geojson(
     let p = EventParams::parse(q.as_deref(), 10_000, MAX_EXPORT)?;
     blocking(&app, move |app| {
         let rows = run_event_query(app, &p)?;
+        let k = app.knowledge()?;
+        let loc = Locator::new(&k);
         let features: Vec<Value> = rows
             .into_iter()
             .map(|e| {
-                let geometry = match (e.lon, e.lat) {
-                    (Some(lon), Some(lat)) => json!({"type": "Point", "coordinates": [lon, lat]}),
-                    _ => Value::Null,
-                };
+                let at = locate(&loc, &e);
                 json!({
                     "type": "Feature",
                     "id": e.id,
-                    "geometry": geometry,
+                    "geometry": at.as_ref().map_or(Value::Null, Location::geometry),
                     "properties": {
                         "type": e.event_type, "domain": e.domain, "modality": e.modality,
                         "date_start": e.date_start, "date_end": e.date_end,
                         "place": e.place, "country": e.country, "confidence": e.confidence,
+                        "location": at.as_ref().map(|l| &l.name),
+                        "geo_precision": at.as_ref().map(|l| l.precision),
+                        "located_by": at.as_ref().map(|l| l.by),
                         "document": e.document_id, "title": e.title, "source": e.source,
                         "published": e.published, "evidence": e.evidence_text,
                     }
@@ -353,113 +361,34 @@ async fn export_geojson(
     .await
 }
 
-/// Places and capitals for locating exported events, indexed once per
-/// export.
-struct Locations<'k> {
-    places: std::collections::HashMap<&'k str, &'k watchfloor_extract::places::Place>,
-    capitals: std::collections::HashMap<&'k str, &'k watchfloor_extract::places::Place>,
-    k: &'k watchfloor_extract::Knowledge,
+/// Where a listed event happened, by the shared [`Locator`].
+fn locate(loc: &Locator<'_>, e: &EventRow) -> Option<Location> {
+    loc.locate_ids(e.place.as_deref(), &e.entities, e.country.as_deref())
 }
 
-impl<'k> Locations<'k> {
-    fn new(k: &'k watchfloor_extract::Knowledge, rows: &[EventRow]) -> Self {
-        let wanted: BTreeSet<&str> = rows.iter().filter_map(|e| e.place.as_deref()).collect();
-        let mut places = std::collections::HashMap::new();
-        let mut capitals: std::collections::HashMap<&str, &watchfloor_extract::places::Place> =
-            std::collections::HashMap::new();
-        for p in &k.gazetteer.places {
-            if wanted.contains(p.id.as_str()) {
-                places.insert(p.id.as_str(), p);
-            }
-            if p.feature == "PPLC" {
-                if let Some(c) = p.country.as_deref() {
-                    if capitals.get(c).is_none_or(|q| q.population < p.population) {
-                        capitals.insert(c, p);
-                    }
-                }
-            }
-        }
-        Locations {
-            places,
-            capitals,
-            k,
-        }
-    }
-
-    fn country_name(&self, iso: &str) -> Option<String> {
-        self.k
-            .gazetteer
-            .country(iso)
-            .map(|p| p.name.clone())
-            .or_else(|| self.k.catalogue.get(iso).map(|e| e.name.clone()))
-    }
-
-    /// The place an event names (unless a whole country), else its
-    /// country's capital (precision 3).
-    fn locate(&self, e: &EventRow) -> Option<Location> {
-        let place = e
-            .place
-            .as_deref()
-            .and_then(|id| self.places.get(id).copied());
-        if let Some(p) = place.filter(|p| p.kind != watchfloor_model::PlaceKind::Country) {
-            return Some(Location {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                country: p.country.clone(),
-                lat: p.lat,
-                lon: p.lon,
-                precision: p.precision,
-                by: LocatedBy::Place,
-            });
-        }
-        let country = e
-            .country
-            .as_deref()
-            .or_else(|| place.and_then(|p| p.country.as_deref()))?;
-        let cap = self.capitals.get(country)?;
-        Some(Location {
-            id: country.to_string(),
-            name: self
-                .country_name(country)
-                .unwrap_or_else(|| country.to_string()),
-            country: Some(country.to_string()),
-            lat: cap.lat,
-            lon: cap.lon,
-            precision: 3,
-            by: LocatedBy::Capital,
-        })
-    }
-
-    fn export_event(&self, e: EventRow) -> ExportEvent {
-        let location = self.locate(&e);
-        let name = |id: &String| {
-            self.k
-                .catalogue
-                .get(id)
-                .map(|x| x.name.clone())
-                .unwrap_or_else(|| id.clone())
-        };
-        ExportEvent {
-            id: e.id,
-            document: e.document_id,
-            time_precision: e.date_precision.clone(),
-            published: e.published.clone(),
-            actors: e.actors.iter().map(name).collect(),
-            entities: Vec::new(),
-            country_name: e.country.as_deref().and_then(|c| self.country_name(c)),
-            location,
-            date: e.date_start,
-            date_end: e.date_end,
-            event_type: e.event_type,
-            domain: e.domain,
-            modality: e.modality,
-            actor_ids: e.actors,
-            country: e.country,
-            source: e.source,
-            title: e.title,
-            notes: e.evidence_text,
-            confidence: e.confidence,
-        }
+/// A listed event, located and named like `watchfloor export` does.
+fn export_event(loc: &Locator<'_>, e: EventRow) -> ExportEvent {
+    let location = locate(loc, &e);
+    ExportEvent {
+        id: e.id,
+        document: e.document_id,
+        time_precision: e.date_precision,
+        published: e.published,
+        actors: e.actors.iter().map(|a| loc.entity_name(a)).collect(),
+        country_name: e.country.as_deref().and_then(|c| loc.country_name(c)),
+        location,
+        date: e.date_start,
+        date_end: e.date_end,
+        event_type: e.event_type,
+        domain: e.domain,
+        modality: e.modality,
+        actor_ids: e.actors,
+        entities: e.entities,
+        country: e.country,
+        source: e.source,
+        title: e.title,
+        notes: e.evidence_text,
+        confidence: e.confidence,
     }
 }
 
@@ -473,8 +402,8 @@ async fn export_csv(
     blocking(&app, move |app| {
         let rows = run_event_query(app, &p)?;
         let k = app.knowledge()?;
-        let loc = Locations::new(&k, &rows);
-        let events: Vec<ExportEvent> = rows.into_iter().map(|e| loc.export_event(e)).collect();
+        let loc = Locator::new(&k);
+        let events: Vec<ExportEvent> = rows.into_iter().map(|e| export_event(&loc, e)).collect();
         let text = watchfloor_publish::export::to_csv(&events, CsvOptions::default())
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         Ok((

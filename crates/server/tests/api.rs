@@ -12,6 +12,9 @@ use watchfloor_server::{first_admin_token, openapi::ROUTES, App, CONTENT_SECURIT
 const HOSTILE: &[u8] = include_bytes!("fixtures/hostile.jsonl");
 /// One document whose one event (an exercise at Minsk) has no date.
 const UNDATED: &[u8] = include_bytes!("fixtures/undated.jsonl");
+/// One document whose one event happens at a catalogue site (a field camp)
+/// that names no gazetteer place.
+const AT_A_SITE: &[u8] = include_bytes!("fixtures/site.jsonl");
 
 fn knowledge() -> Arc<Knowledge> {
     static K: OnceLock<Arc<Knowledge>> = OnceLock::new();
@@ -1021,6 +1024,102 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
     }
     rows.remove(0);
     rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_place_an_event_at_its_catalogue_site_as_the_command_line_does() {
+    let s = start().await;
+    let analyst = s.token("ana", "analyst").await;
+    let (st, v) = s.upload(&analyst, "site.jsonl", AT_A_SITE).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["documents"][0]["events"], 1, "{v}");
+
+    // The event as `watchfloor export` reads it from the store…
+    let k = knowledge();
+    let stored = watchfloor_store::Store::open(&s.db)
+        .unwrap()
+        .events(&watchfloor_store::EventFilter::default())
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    let event = &stored[0];
+    // …names no gazetteer place but a catalogue site with coordinates.
+    let loc = watchfloor_publish::Locator::new(&k);
+    assert!(
+        event
+            .event
+            .place
+            .as_deref()
+            .and_then(|p| loc.place(p))
+            .is_none(),
+        "the fixture must not name a gazetteer place: {:?}",
+        event.event.place
+    );
+    let site = event
+        .event
+        .entities
+        .iter()
+        .filter_map(|id| k.catalogue.get(id))
+        .find(|e| e.kind == "site")
+        .expect("the event involves a catalogue site");
+    let (site_lat, site_lon) = (site.lat.expect("site lat"), site.lon.expect("site lon"));
+    // Where the command line puts it (the code `watchfloor export` runs).
+    let cli = loc
+        .locate(&event.event)
+        .expect("the command line locates it");
+    assert_eq!(cli.by, watchfloor_publish::export::LocatedBy::Site);
+    assert_eq!(
+        (cli.id.as_str(), cli.lat, cli.lon),
+        (site.id.as_str(), site_lat, site_lon)
+    );
+
+    // The server's GeoJSON: the site's point, the same JSON as the CLI's.
+    let r = s
+        .http
+        .get(s.url("/api/export/events.geojson"))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let fc: Value = r.json().await.unwrap();
+    let feature = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == event.id)
+        .expect("the event's feature");
+    assert_eq!(feature["geometry"], cli.geometry(), "{feature}");
+    let c = &feature["geometry"]["coordinates"];
+    assert!(
+        (c[0].as_f64().unwrap() - site_lon).abs() < 1e-6
+            && (c[1].as_f64().unwrap() - site_lat).abs() < 1e-6,
+        "[lon, lat] of {}: {c}",
+        site.id
+    );
+    let props = &feature["properties"];
+    assert_eq!(props["located_by"], "site");
+    assert_eq!(props["location"], site.name.as_str());
+    assert_eq!(props["geo_precision"], cli.precision);
+
+    // The server's CSV: the same point, name and precision.
+    let r = s
+        .http
+        .get(s.url("/api/export/events.csv"))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let rows = csv_rows(&r.text().await.unwrap());
+    let row = rows
+        .iter()
+        .find(|r| r[13] == event.event.evidence.text)
+        .expect("the event's row");
+    assert_eq!(row[8], site.name);
+    let (lat, lon): (f64, f64) = (row[9].parse().unwrap(), row[10].parse().unwrap());
+    assert_eq!(json!([lon, lat]), cli.geometry()["coordinates"], "{row:?}");
+    assert!((lat - site_lat).abs() < 1e-6 && (lon - site_lon).abs() < 1e-6);
+    assert_eq!(row[11], cli.precision.to_string());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

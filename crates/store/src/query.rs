@@ -83,6 +83,8 @@ pub struct EventRow {
     pub modality: String,
     /// Actor entity IDs, most active first.
     pub actors: Vec<String>,
+    /// Other entity IDs involved (exercise, weapon, site…).
+    pub entities: Vec<String>,
     /// First day (`YYYY-MM-DD`), if dated.
     pub date_start: Option<String>,
     /// Last day, if dated.
@@ -240,7 +242,7 @@ impl Store {
         const COLUMNS: &str = "e.id AS id, e.document_id, d.title, d.source, d.published,
             e.type, e.domain, e.modality, e.date_start AS date_start, e.date_end, e.place,
             e.country, e.lat, e.lon, e.confidence, e.evidence_start, e.evidence_end,
-            e.evidence_text, e.actors, e.date_precision";
+            e.evidence_text, e.actors, e.date_precision, e.entities";
         let mut all_args: Vec<Value> = Vec::new();
         let mut selects = Vec::new();
         let single = branches.len() == 1;
@@ -287,8 +289,9 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let actors: String = r.get(18)?;
+            let entities: String = r.get(20)?;
             Ok((
-                actors,
+                (actors, entities),
                 EventRow {
                     id: r.get(0)?,
                     document_id: r.get(1)?,
@@ -309,14 +312,16 @@ impl Store {
                     evidence_end: r.get(16)?,
                     evidence_text: r.get(17)?,
                     actors: Vec::new(),
+                    entities: Vec::new(),
                     date_precision: r.get(19)?,
                 },
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (actors, mut row) = row?;
+            let ((actors, entities), mut row) = row?;
             row.actors = serde_json::from_str(&actors)?;
+            row.entities = serde_json::from_str(&entities)?;
             out.push(row);
         }
         Ok(out)

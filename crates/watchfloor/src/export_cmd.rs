@@ -1,21 +1,19 @@
 //! `watchfloor export geojson|csv`: stored events (and the places they
 //! name) for other tools, filtered by campaign, domain, type, modality and
-//! dates. Also the wiring shared with `geo`: locating an event from the
-//! gazetteer and catalogue, and a campaign's evidence events.
+//! dates, each placed by the [`Locator`] the server's exports use too.
+//! Also the wiring shared with `geo`: opening the database, the assessment
+//! day, and a campaign's evidence events.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use watchfloor_assess::AssessOptions;
-use watchfloor_extract::places::Place;
 use watchfloor_extract::Knowledge;
-use watchfloor_model::{EventRecord, PlaceKind};
-use watchfloor_publish::export::{
-    CsvOptions, ExportEvent, ExportFilter, LocatedBy, Location, ATTRIBUTION,
-};
+use watchfloor_publish::export::{CsvOptions, ExportEvent, ExportFilter, ATTRIBUTION};
+use watchfloor_publish::Locator;
 use watchfloor_store::{EventFilter, Store, StoredEvent};
 
 /// Export formats.
@@ -65,129 +63,6 @@ pub struct ExportArgs {
     /// always carries it as a foreign member.
     #[arg(long)]
     pub with_attribution: bool,
-}
-
-/// Finds where events happened, from the gazetteer and the catalogue.
-pub struct Locator<'k> {
-    knowledge: &'k Knowledge,
-    places: HashMap<&'k str, &'k Place>,
-    capitals: HashMap<&'k str, &'k Place>,
-}
-
-impl<'k> Locator<'k> {
-    /// Indexes the gazetteer by ID and each country's capital.
-    pub fn new(knowledge: &'k Knowledge) -> Locator<'k> {
-        let mut places = HashMap::new();
-        let mut capitals: HashMap<&str, &Place> = HashMap::new();
-        for p in &knowledge.gazetteer.places {
-            places.insert(p.id.as_str(), p);
-            if p.feature == "PPLC" {
-                if let Some(c) = p.country.as_deref() {
-                    let keep = capitals.get(c).is_none_or(|q| q.population < p.population);
-                    if keep {
-                        capitals.insert(c, p);
-                    }
-                }
-            }
-        }
-        Locator {
-            knowledge,
-            places,
-            capitals,
-        }
-    }
-
-    /// The gazetteer place with this ID.
-    pub fn place(&self, id: &str) -> Option<&'k Place> {
-        self.places.get(id).copied()
-    }
-
-    /// The capital of a country (alpha-3).
-    pub fn capital(&self, country: &str) -> Option<&'k Place> {
-        self.capitals.get(country).copied()
-    }
-
-    /// The English name of a country (alpha-3).
-    pub fn country_name(&self, iso: &str) -> Option<String> {
-        self.knowledge
-            .gazetteer
-            .country(iso)
-            .map(|p| p.name.clone())
-            .or_else(|| self.knowledge.catalogue.get(iso).map(|e| e.name.clone()))
-    }
-
-    /// An entity's name, or its ID when the catalogue does not know it.
-    pub fn entity_name(&self, id: &str) -> String {
-        self.knowledge
-            .catalogue
-            .get(id)
-            .map(|e| e.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    }
-
-    /// A catalogue `site:` with coordinates, as a location.
-    pub fn site(&self, id: &str) -> Option<Location> {
-        let e = self.knowledge.catalogue.get(id)?;
-        if e.kind != "site" {
-            return None;
-        }
-        Some(Location {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            country: e.country.clone(),
-            lat: e.lat?,
-            lon: e.lon?,
-            precision: site_precision(e.note.as_deref()),
-            by: LocatedBy::Site,
-        })
-    }
-
-    /// Where the event happened: the place it names (unless that is a
-    /// whole country), else a catalogue site it names, else its country's
-    /// capital (precision 3).
-    pub fn locate(&self, e: &EventRecord) -> Option<Location> {
-        let place = e.place.as_deref().and_then(|id| self.place(id));
-        if let Some(p) = place.filter(|p| p.kind != PlaceKind::Country) {
-            return Some(Location {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                country: p.country.clone(),
-                lat: p.lat,
-                lon: p.lon,
-                precision: p.precision,
-                by: LocatedBy::Place,
-            });
-        }
-        if let Some(site) = e.entities.iter().find_map(|id| self.site(id)) {
-            return Some(site);
-        }
-        let country = e
-            .country
-            .as_deref()
-            .or_else(|| place.and_then(|p| p.country.as_deref()))?;
-        let cap = self.capital(country)?;
-        Some(Location {
-            id: country.to_string(),
-            name: self
-                .country_name(country)
-                .unwrap_or_else(|| country.to_string()),
-            country: Some(country.to_string()),
-            lat: cap.lat,
-            lon: cap.lon,
-            precision: 3,
-            by: LocatedBy::Capital,
-        })
-    }
-}
-
-/// Catalogue sites say "location precision 2" in their note when the
-/// coordinates are the nearest town's.
-fn site_precision(note: Option<&str>) -> u8 {
-    match note {
-        Some(n) if n.contains("location precision 2") => 2,
-        Some(n) if n.contains("location precision 3") => 3,
-        _ => 1,
-    }
 }
 
 /// Checks a `YYYY-MM-DD` argument.

@@ -19,9 +19,10 @@ use watchfloor_geo::rings::{
 };
 use watchfloor_model::PlaceKind;
 use watchfloor_publish::export::{LocatedBy, ATTRIBUTION};
+use watchfloor_publish::Locator;
 use watchfloor_store::EventFilter;
 
-use crate::export_cmd::{as_of_day, campaign_evidence, open_existing, Locator};
+use crate::export_cmd::{as_of_day, campaign_evidence, open_existing};
 
 /// Output formats of `geo rings`.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
