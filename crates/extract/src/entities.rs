@@ -29,6 +29,10 @@ pub struct NameRef {
     pub role: Role,
     /// The surface must be in capitals (short acronyms).
     pub all_caps: bool,
+    /// The surface must start with a capital letter: a person's name
+    /// written in capitals ("Лавров", not the laurel "лавр"; "Медведев",
+    /// not the bear "медведь").
+    pub capitalised: bool,
     /// Index of a context rule that must hold.
     pub context: Option<usize>,
 }
@@ -55,6 +59,31 @@ pub struct NameIndex {
     key_of_word: Vec<u32>,
 }
 
+/// The key a name word's case forms share where the stemmer gives its
+/// nominative another one: surnames in -ов/-ев/-ёв (Лавров: Лаврова,
+/// Лавровым → "лавров"), given names in -ей/-ий/-ій (Сергей: Сергея,
+/// Сергеем → "серге") and Polish ones in -ej (Aleksiej: Aleksieja →
+/// "aleksiej"). `None` when the word has no such ending or the stemmer
+/// already keeps it.
+fn oblique_key(folded: &str, script: Script, rules: LatinRules) -> Option<String> {
+    let key = match script {
+        Script::Cyrillic => {
+            if ["ов", "ев", "ёв"].iter().any(|e| folded.ends_with(e)) {
+                folded.to_string()
+            } else if ["ей", "ий", "ій"].iter().any(|e| folded.ends_with(e)) {
+                folded[..folded.len() - "й".len()].to_string()
+            } else {
+                return None;
+            }
+        }
+        Script::Latin if rules == LatinRules::Polish && folded.ends_with("ej") => {
+            folded.to_string()
+        }
+        _ => return None,
+    };
+    (folded.chars().count() >= 5 && key != stem(folded, script, rules)).then_some(key)
+}
+
 /// Keys of a name's tokens under each stemming convention that can apply.
 pub fn name_variants(name: &str) -> Vec<Vec<String>> {
     let a = analyse(name);
@@ -68,12 +97,30 @@ pub fn name_variants(name: &str) -> Vec<Vec<String>> {
         }
     };
     for rules in [LatinRules::English, LatinRules::Polish] {
-        push(
-            a.tokens
-                .iter()
-                .map(|t| stem(&t.folded, t.script, rules))
-                .collect(),
-        );
+        let keys: Vec<String> = a
+            .tokens
+            .iter()
+            .map(|t| stem(&t.folded, t.script, rules))
+            .collect();
+        // A name's other case forms: the stemmer takes "-ов" off "Лавров"
+        // (as off the genitive plural "городов") but only the case ending
+        // off "Лаврова", "Лавровым"; "Сергей" loses "-ей", "Сергея" only
+        // "-я"; Polish "Aleksiej" loses "-ej", "Aleksieja" only "-a". The
+        // key the case forms share is added beside the nominative's.
+        let oblique: Vec<Option<String>> = a
+            .tokens
+            .iter()
+            .map(|t| oblique_key(&t.folded, t.script, rules))
+            .collect();
+        if oblique.iter().any(Option::is_some) {
+            push(
+                keys.iter()
+                    .zip(&oblique)
+                    .map(|(k, o)| o.clone().unwrap_or_else(|| k.clone()))
+                    .collect(),
+            );
+        }
+        push(keys);
     }
     if a.tokens.iter().any(|t| t.script == Script::Cyrillic) {
         push(
@@ -138,6 +185,9 @@ impl NameIndex {
                        context: Option<usize>,
                        builder: &mut LexiconBuilder<NameRef>| {
                 let all_caps = is_short_acronym(name);
+                let capitalised = entity.kind == "person"
+                    && role != Role::Demonym
+                    && name.chars().next().is_some_and(char::is_uppercase);
                 for keys in name_variants(name) {
                     builder.add(
                         &keys,
@@ -145,6 +195,7 @@ impl NameIndex {
                             entity: index,
                             role,
                             all_caps,
+                            capitalised,
                             context,
                         },
                     );
@@ -249,6 +300,9 @@ pub fn resolve(
         }
         let sentence_range = a.sentences[sentence].tokens.clone();
         let chosen = index.lexicon.payloads(hit.pattern).iter().find(|r| {
+            if r.capitalised && !a.tokens[hit.first].capitalised {
+                return false;
+            }
             if r.all_caps
                 && !a.tokens[hit.first..hit.last]
                     .iter()

@@ -199,6 +199,45 @@ fn a_weekday_dates_reports_back_and_announcements_ahead() {
 }
 
 #[test]
+fn surnames_and_given_names_are_found_in_every_case_and_only_as_names() {
+    // The nominative's key is not the case forms' ("Лавров" → "лавр",
+    // "Лавровым" → "лавров"): both must find the person.
+    for (text, lang, id) in [
+        (
+            "Министр встретился с Сергеем Лавровым.",
+            "ru",
+            "per:LAVROV_SERGEY",
+        ),
+        (
+            "Заявление Лаврова прозвучало вчера.",
+            "ru",
+            "per:LAVROV_SERGEY",
+        ),
+        ("Приказ Герасимова выполнен.", "ru", "per:GERASIMOV_VALERY"),
+        ("Rozmowa z Siergiejem Ławrowem.", "pl", "per:LAVROV_SERGEY"),
+        ("Зустріч з Олексієм Оверчуком.", "uk", "per:OVERCHUK_ALEXEI"),
+    ] {
+        let r = extract(text, lang);
+        assert!(!mentions_of(&r, id).is_empty(), "{text}: {:?}", r.entities);
+    }
+    // A surname's stem that is a common word is that word in lower case.
+    let r = extract(
+        "Он сказал, что русский медведь проснулся, и вспомнил про лавр.",
+        "ru",
+    );
+    assert!(
+        mentions_of(&r, "per:MEDVEDEV_DMITRY").is_empty(),
+        "{:?}",
+        r.entities
+    );
+    assert!(
+        mentions_of(&r, "per:LAVROV_SERGEY").is_empty(),
+        "{:?}",
+        r.entities
+    );
+}
+
+#[test]
 fn actors_are_the_subjects_not_the_places() {
     let r = extract("Russia deployed troops to Belarus.", "en");
     assert_eq!(r.events[0].actors, vec!["RUS"]);
