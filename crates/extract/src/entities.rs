@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::catalogue::Catalogue;
 use crate::lexicon::{Lexicon, LexiconBuilder};
 use crate::phrase::{DocWords, PhraseSet, Vocabulary};
-use crate::text::{analyse, stem, transliterate, Analysed, LatinRules, Script};
+use crate::text::{analyse, oblique_key, stem, transliterate, Analysed, LatinRules, Script};
 
 /// How a name refers to its entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,31 +57,6 @@ pub struct NameIndex {
     /// lexicon's key ID of each of its word IDs.
     vocabulary: u64,
     key_of_word: Vec<u32>,
-}
-
-/// The key a name word's case forms share where the stemmer gives its
-/// nominative another one: surnames in -ов/-ев/-ёв (Лавров: Лаврова,
-/// Лавровым → "лавров"), given names in -ей/-ий/-ій (Сергей: Сергея,
-/// Сергеем → "серге") and Polish ones in -ej (Aleksiej: Aleksieja →
-/// "aleksiej"). `None` when the word has no such ending or the stemmer
-/// already keeps it.
-fn oblique_key(folded: &str, script: Script, rules: LatinRules) -> Option<String> {
-    let key = match script {
-        Script::Cyrillic => {
-            if ["ов", "ев", "ёв"].iter().any(|e| folded.ends_with(e)) {
-                folded.to_string()
-            } else if ["ей", "ий", "ій"].iter().any(|e| folded.ends_with(e)) {
-                folded[..folded.len() - "й".len()].to_string()
-            } else {
-                return None;
-            }
-        }
-        Script::Latin if rules == LatinRules::Polish && folded.ends_with("ej") => {
-            folded.to_string()
-        }
-        _ => return None,
-    };
-    (folded.chars().count() >= 5 && key != stem(folded, script, rules)).then_some(key)
 }
 
 /// Keys of a name's tokens under each stemming convention that can apply.

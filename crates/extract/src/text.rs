@@ -975,6 +975,31 @@ fn mark_headings(a: &mut Analysed<'_>) {
     }
 }
 
+/// The key a name word's case forms share where the stemmer gives its
+/// nominative another one: surnames in -ов/-ев/-ёв (Лавров: Лаврова,
+/// Лавровым → "лавров"), given names in -ей/-ий/-ій (Сергей: Сергея,
+/// Сергеем → "серге") and Polish ones in -ej (Aleksiej: Aleksieja →
+/// "aleksiej"). `None` when the word has no such ending or the stemmer
+/// already keeps it.
+pub fn oblique_key(folded: &str, script: Script, rules: LatinRules) -> Option<String> {
+    let key = match script {
+        Script::Cyrillic => {
+            if ["ов", "ев", "ёв"].iter().any(|e| folded.ends_with(e)) {
+                folded.to_string()
+            } else if ["ей", "ий", "ій"].iter().any(|e| folded.ends_with(e)) {
+                folded[..folded.len() - "й".len()].to_string()
+            } else {
+                return None;
+            }
+        }
+        Script::Latin if rules == LatinRules::Polish && folded.ends_with("ej") => {
+            folded.to_string()
+        }
+        _ => return None,
+    };
+    (folded.chars().count() >= 5 && key != stem(folded, script, rules)).then_some(key)
+}
+
 /// Which stemming rules apply to Latin-script words of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LatinRules {

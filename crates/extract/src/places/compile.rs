@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::text::{analyse, stem, transliterate, LatinRules, Script};
+use crate::text::{analyse, oblique_key, stem, transliterate, LatinRules, Script};
 
 /// First bytes of a compiled gazetteer (the last byte is the format version).
 pub const MAGIC: &[u8; 8] = b"WFGAZ\0\0\x04";
@@ -143,6 +143,25 @@ pub fn name_keys(name: &str) -> Vec<(String, u8)> {
             .collect();
         let polish =
             rules == LatinRules::Polish && a.tokens.iter().any(|t| t.script == Script::Latin);
+        // Case forms of a Cyrillic name in -ов/-ев ("Борисове", "Ростова")
+        // share a key the nominative's stem is not.
+        let oblique: Vec<Option<String>> = a
+            .tokens
+            .iter()
+            .map(|t| match t.script {
+                Script::Cyrillic => oblique_key(&t.folded, t.script, rules)
+                    .filter(|k| !k.ends_with(['е', 'и', 'і'])),
+                _ => None,
+            })
+            .collect();
+        if oblique.iter().any(Option::is_some) {
+            let variant: Vec<&str> = keys
+                .iter()
+                .zip(&oblique)
+                .map(|(k, o)| o.as_deref().unwrap_or(k))
+                .collect();
+            push(variant.join(" "), 0);
+        }
         push(keys.join(" "), if polish { FLAG_POLISH_KEY } else { 0 });
     }
     if a.tokens.iter().any(|t| t.script == Script::Cyrillic) {

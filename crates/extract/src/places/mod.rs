@@ -1053,6 +1053,28 @@ mod tests {
         }
     }
 
+    #[test]
+    fn cyrillic_names_in_ov_are_found_in_every_case() {
+        // "Борисов" stems to "борис", its case forms to "борисов".
+        let found = places(
+            "Колонна прошла через Борисов. В Борисове и под Борисовом стоят войска, \
+             штаб округа остался в Ростове-на-Дону, эшелоны пришли из Ростова.",
+            "ru",
+        );
+        let mentions = |name: &str| -> Vec<String> {
+            found
+                .iter()
+                .filter(|p| p.name == name)
+                .flat_map(|p| p.mentions.iter().map(|m| m.text.clone()))
+                .collect()
+        };
+        assert_eq!(mentions("Barysaw"), ["Борисов", "Борисове", "Борисовом"]);
+        assert!(
+            mentions("Rostov-on-Don").contains(&"Ростова".to_string()),
+            "{found:?}"
+        );
+    }
+
     fn places(text: &str, language: &str) -> Vec<PlaceRecord> {
         let k = Knowledge::embedded().expect("embedded knowledge");
         let doc = Document {
