@@ -504,20 +504,28 @@ def place_rows(cities: dict[int, dict], atc_by_id: dict[int, dict], a2to3: dict[
     return rows
 
 
-def load_place_aliases(path: str) -> dict[int, list[str]]:
-    """curated/place_aliases.tsv: `id<TAB>names[<TAB>note]`; `-name` removes a name."""
-    out: dict[int, list[str]] = defaultdict(list)
+def curated_lines(path: str, headers: tuple[str, ...]):
+    """The data lines of a curated TSV file, split at tabs: blank lines,
+    `#` comments and a header line (first field in `headers`) are skipped;
+    a missing file has none."""
     if not os.path.exists(path):
-        return out
+        return
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
                 continue
             parts = line.split("\t")
-            if parts[0] == "id":
+            if parts[0] in headers:
                 continue
-            out[int(parts[0])] += [n for n in parts[1].split("|") if n]
+            yield parts
+
+
+def load_place_aliases(path: str) -> dict[int, list[str]]:
+    """curated/place_aliases.tsv: `id<TAB>names[<TAB>note]`; `-name` removes a name."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for parts in curated_lines(path, ("id",)):
+        out[int(parts[0])] += [n for n in parts[1].split("|") if n]
     return out
 
 
@@ -608,19 +616,7 @@ def norm_key(s: str) -> str:
 
 def load_override_table(path: str) -> dict[str, str]:
     """TSV of `code<TAB>iso3166_2` lines (iso may be `-` for 'no ISO match')."""
-    out: dict[str, str] = {}
-    if not os.path.exists(path):
-        return out
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            if parts[0] == "code":
-                continue
-            out[parts[0]] = parts[1]
-    return out
+    return {parts[0]: parts[1] for parts in curated_lines(path, ("code",))}
 
 
 def _lcp(a: str, b: str) -> int:
@@ -738,17 +734,9 @@ def bbox_centre(points: list[tuple[float, float]], trim: float = 0.01) -> tuple[
 def load_names_table(path: str) -> dict[str, list[str]]:
     """TSV `key<TAB>names` (names `|`-separated); `#` comments allowed."""
     out: dict[str, list[str]] = defaultdict(list)
-    if not os.path.exists(path):
-        return out
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            k, _, v = line.partition("\t")
-            if k in ("code", "alpha3"):
-                continue
-            out[k] += [n for n in v.split("|") if n]
+    for parts in curated_lines(path, ("code", "alpha3")):
+        v = "\t".join(parts[1:])
+        out[parts[0]] += [n for n in v.split("|") if n]
     return out
 
 
@@ -871,19 +859,10 @@ def country_point_rows(world: list[dict], overrides: dict[str, tuple[float, floa
 
 def load_point_overrides(path: str) -> dict[str, tuple[float, float, str]]:
     """TSV `alpha3<TAB>lat<TAB>lon<TAB>source`; `#` comments allowed."""
-    out: dict[str, tuple[float, float, str]] = {}
-    if not os.path.exists(path):
-        return out
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            if parts[0] == "alpha3":
-                continue
-            out[parts[0]] = (float(parts[1]), float(parts[2]), parts[3])
-    return out
+    return {
+        parts[0]: (float(parts[1]), float(parts[2]), parts[3])
+        for parts in curated_lines(path, ("alpha3",))
+    }
 
 
 def english_word_rows(dictionary: str, name_columns: list[list[str]]) -> list[list[str]]:
