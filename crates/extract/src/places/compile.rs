@@ -276,40 +276,27 @@ pub fn compile<'a>(
                         precision: 3,
                     }
                 }
-                "admin2.tsv" => {
+                // Regions: an admin1 row is its own admin1 code and has no
+                // population; an admin2 (county) row names its admin1.
+                "admin1.tsv" | "admin2.tsv" => {
                     let (Ok(lat), Ok(lon)) = (
                         parse_f64(file, *n, get("lat")),
                         parse_f64(file, *n, get("lon")),
                     ) else {
                         continue;
                     };
+                    let county = base == "admin2.tsv";
                     RawPlace {
                         id: format!("geo:{}", get("code")),
                         name: get("name").to_string(),
                         country: get("country").to_string(),
-                        admin1: get("admin1").to_string(),
-                        feature: "ADM2".into(),
-                        population: get("population").parse().unwrap_or(0),
-                        lat,
-                        lon,
-                        kind: KIND_REGION,
-                        precision: 3,
-                    }
-                }
-                "admin1.tsv" => {
-                    let (Ok(lat), Ok(lon)) = (
-                        parse_f64(file, *n, get("lat")),
-                        parse_f64(file, *n, get("lon")),
-                    ) else {
-                        continue;
-                    };
-                    RawPlace {
-                        id: format!("geo:{}", get("code")),
-                        name: get("name").to_string(),
-                        country: get("country").to_string(),
-                        admin1: get("code").to_string(),
-                        feature: "ADM1".into(),
-                        population: 0,
+                        admin1: get(if county { "admin1" } else { "code" }).to_string(),
+                        feature: if county { "ADM2" } else { "ADM1" }.into(),
+                        population: if county {
+                            get("population").parse().unwrap_or(0)
+                        } else {
+                            0
+                        },
                         lat,
                         lon,
                         kind: KIND_REGION,
