@@ -115,15 +115,8 @@ impl DateLexicon {
     /// so that a document's words, looked up there once, say whether a
     /// date may start with them without a second lookup.
     pub fn link(&mut self, vocabulary: &mut Vocabulary) {
-        let mut by_word = Vec::new();
-        for (w, &starter) in &self.starters {
-            let id = vocabulary.word_id(w) as usize;
-            if by_word.len() <= id {
-                by_word.resize(id + 1, Default::default());
-            }
-            by_word[id] = starter;
-        }
-        self.starter_of_word = by_word;
+        self.starter_of_word =
+            vocabulary.table_of(self.starters.iter().map(|(w, &s)| (w.as_str(), s)));
         self.vocabulary = vocabulary.identity();
     }
 
@@ -751,28 +744,30 @@ mod tests {
         lex
     }
 
-    fn spans(text: &str, published: Option<&str>) -> Vec<String> {
+    /// The time expressions of `text`, its words looked up through a
+    /// vocabulary the lexicon is linked to or, with `linked` false, in the
+    /// lexicon's own table.
+    fn found(text: &str, published: Option<&str>, linked: bool) -> Vec<DateMention> {
         let a = analyse(text);
         let keys: Vec<&str> = a.tokens.iter().map(|t| t.folded.as_str()).collect();
+        let mut lex = lexicon();
+        let mut vocabulary = Vocabulary::default();
+        if linked {
+            lex.link(&mut vocabulary);
+        }
+        find_dates(&lex, &a, &vocabulary.document(&a, &keys), published)
+    }
+
+    fn spans(text: &str, published: Option<&str>) -> Vec<String> {
         let show = |found: Vec<DateMention>| -> Vec<String> {
             found
                 .iter()
                 .map(|d| format!("{}..{}:{}", d.span.start, d.span.end, d.span.precision))
                 .collect()
         };
-        // Words looked up through a linked vocabulary, and (unlinked) in
-        // the lexicon's own table: the same dates either way.
-        let mut lex = lexicon();
-        let mut vocabulary = Vocabulary::default();
-        lex.link(&mut vocabulary);
-        let linked = show(find_dates(
-            &lex,
-            &a,
-            &vocabulary.document(&a, &keys),
-            published,
-        ));
-        let other = Vocabulary::default();
-        let unlinked = show(find_dates(&lex, &a, &other.document(&a, &keys), published));
+        // The same dates either way.
+        let linked = show(found(text, published, true));
+        let unlinked = show(found(text, published, false));
         assert_eq!(linked, unlinked, "{text}");
         linked
     }
@@ -923,31 +918,18 @@ mod tests {
 
     #[test]
     fn a_weekday_looks_ahead_for_what_is_announced() {
-        let mut lex = lexicon();
-        let mut vocabulary = Vocabulary::default();
-        lex.link(&mut vocabulary);
-        let a = analyse("The ministers will meet on Monday.");
-        let keys: Vec<&str> = a.tokens.iter().map(|t| t.folded.as_str()).collect();
-        let found = find_dates(
-            &lex,
-            &a,
-            &vocabulary.document(&a, &keys),
+        let monday = found(
+            "The ministers will meet on Monday.",
             Some("2024-03-13"),
+            true,
         );
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].span.start, "2024-03-11");
-        let ahead = found[0].ahead.as_ref().map(|d| d.start.as_str());
+        assert_eq!(monday.len(), 1);
+        assert_eq!(monday[0].span.start, "2024-03-11");
+        let ahead = monday[0].ahead.as_ref().map(|d| d.start.as_str());
         assert_eq!(ahead, Some("2024-03-18"));
         // A day written in full has no other reading.
-        let a = analyse("on 11 March 2024");
-        let keys: Vec<&str> = a.tokens.iter().map(|t| t.folded.as_str()).collect();
-        let found = find_dates(
-            &lex,
-            &a,
-            &vocabulary.document(&a, &keys),
-            Some("2024-03-13"),
-        );
-        assert!(found.iter().all(|d| d.ahead.is_none()));
+        let full = found("on 11 March 2024", Some("2024-03-13"), true);
+        assert!(!full.is_empty() && full.iter().all(|d| d.ahead.is_none()));
     }
 
     #[test]

@@ -128,15 +128,7 @@ impl NameIndex {
             vocabulary.link(&mut c.near);
             vocabulary.link(&mut c.avoid);
         }
-        let mut key_of_word = Vec::new();
-        for (key, id) in self.lexicon.keys() {
-            let word = vocabulary.word_id(key) as usize;
-            if key_of_word.len() <= word {
-                key_of_word.resize(word + 1, 0);
-            }
-            key_of_word[word] = id;
-        }
-        self.key_of_word = key_of_word;
+        self.key_of_word = vocabulary.table_of(self.lexicon.keys());
         self.vocabulary = vocabulary.identity();
     }
 

@@ -358,6 +358,23 @@ impl Vocabulary {
         intern(&mut self.words, w)
     }
 
+    /// A table by word ID of facts about words (other entries default),
+    /// numbering the words that are new.
+    pub fn table_of<'w, T: Clone + Default>(
+        &mut self,
+        facts: impl IntoIterator<Item = (&'w str, T)>,
+    ) -> Vec<T> {
+        let mut table = Vec::new();
+        for (word, fact) in facts {
+            let id = self.word_id(word) as usize;
+            if table.len() <= id {
+                table.resize(id + 1, T::default());
+            }
+            table[id] = fact;
+        }
+        table
+    }
+
     /// Which vocabulary this is (documents' [`DocWords::vocabulary`]).
     pub fn identity(&self) -> u64 {
         self.id
