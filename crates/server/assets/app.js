@@ -564,11 +564,14 @@
     }
     return out;
   }
-  function searchMessage(text, cls) {
-    const status = $('search-status');
+  // A screen's status line: the message and its class (hint, empty,
+  // found, error).
+  function statusMessage(id, text, cls) {
+    const status = $(id);
     status.className = cls || '';
     status.textContent = text;
   }
+  function searchMessage(text, cls) { statusMessage('search-status', text, cls); }
   async function runSearch() {
     const q = $('search-q').value.trim();
     const seq = ++state.searchSeq;
@@ -630,11 +633,7 @@
     clear($('entity'));
     $('entity').append(el('p', { class: 'hint' }, 'Look an entity up, then choose it to see it.'));
   }
-  function catalogueMessage(text, cls) {
-    const status = $('catalogue-status');
-    status.className = cls || '';
-    status.textContent = text;
-  }
+  function catalogueMessage(text, cls) { statusMessage('catalogue-status', text, cls); }
   async function lookUp() {
     const q = $('catalogue-q').value.trim();
     const list = $('catalogue-results');
