@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::catalogue::Catalogue;
 use crate::lexicon::{Lexicon, LexiconBuilder};
 use crate::phrase::{DocWords, PhraseSet, Vocabulary};
-use crate::text::{analyse, oblique_key, stem, transliterate, Analysed, LatinRules, Script};
+use crate::text::{analyse, oblique_variant, stem, transliterate, Analysed, LatinRules, Script};
 
 /// How a name refers to its entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,18 +82,8 @@ pub fn name_variants(name: &str) -> Vec<Vec<String>> {
         // off "Лаврова", "Лавровым"; "Сергей" loses "-ей", "Сергея" only
         // "-я"; Polish "Aleksiej" loses "-ej", "Aleksieja" only "-a". The
         // key the case forms share is added beside the nominative's.
-        let oblique: Vec<Option<String>> = a
-            .tokens
-            .iter()
-            .map(|t| oblique_key(&t.folded, t.script, rules))
-            .collect();
-        if oblique.iter().any(Option::is_some) {
-            push(
-                keys.iter()
-                    .zip(&oblique)
-                    .map(|(k, o)| o.clone().unwrap_or_else(|| k.clone()))
-                    .collect(),
-            );
+        if let Some(variant) = oblique_variant(&a.tokens, &keys, rules, |_, _| true) {
+            push(variant);
         }
         push(keys);
     }

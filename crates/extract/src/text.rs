@@ -1000,6 +1000,28 @@ pub fn oblique_key(folded: &str, script: Script, rules: LatinRules) -> Option<St
     (folded.chars().count() >= 5 && key != stem(folded, script, rules)).then_some(key)
 }
 
+/// A name's keys (its words' stems, `keys`) with the word keys
+/// [`oblique_key`] gives put in, for the words `keep` accepts (given the
+/// word and its oblique key): the key of the name's case forms, to match
+/// beside the nominative's. `None` when no word has one.
+pub fn oblique_variant(
+    tokens: &[Token],
+    keys: &[String],
+    rules: LatinRules,
+    keep: impl Fn(&Token, &str) -> bool,
+) -> Option<Vec<String>> {
+    let oblique: Vec<Option<String>> = tokens
+        .iter()
+        .map(|t| oblique_key(&t.folded, t.script, rules).filter(|k| keep(t, k)))
+        .collect();
+    oblique.iter().any(Option::is_some).then(|| {
+        keys.iter()
+            .zip(oblique)
+            .map(|(k, o)| o.unwrap_or_else(|| k.clone()))
+            .collect()
+    })
+}
+
 /// Which stemming rules apply to Latin-script words of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LatinRules {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::text::{analyse, oblique_key, stem, transliterate, LatinRules, Script};
+use crate::text::{analyse, oblique_variant, stem, transliterate, LatinRules, Script, Token};
 
 /// First bytes of a compiled gazetteer (the last byte is the format version).
 pub const MAGIC: &[u8; 8] = b"WFGAZ\0\0\x04";
@@ -145,21 +145,10 @@ pub fn name_keys(name: &str) -> Vec<(String, u8)> {
             rules == LatinRules::Polish && a.tokens.iter().any(|t| t.script == Script::Latin);
         // Case forms of a Cyrillic name in -ов/-ев ("Борисове", "Ростова")
         // share a key the nominative's stem is not.
-        let oblique: Vec<Option<String>> = a
-            .tokens
-            .iter()
-            .map(|t| match t.script {
-                Script::Cyrillic => oblique_key(&t.folded, t.script, rules)
-                    .filter(|k| !k.ends_with(['е', 'и', 'і'])),
-                _ => None,
-            })
-            .collect();
-        if oblique.iter().any(Option::is_some) {
-            let variant: Vec<&str> = keys
-                .iter()
-                .zip(&oblique)
-                .map(|(k, o)| o.as_deref().unwrap_or(k))
-                .collect();
+        // (Surnames' and given names' endings are left to the catalogue.)
+        let place_word =
+            |t: &Token, k: &str| t.script == Script::Cyrillic && !k.ends_with(['е', 'и', 'і']);
+        if let Some(variant) = oblique_variant(&a.tokens, &keys, rules, place_word) {
             push(variant.join(" "), 0);
         }
         push(keys.join(" "), if polish { FLAG_POLISH_KEY } else { 0 });
